@@ -1,0 +1,62 @@
+"""The FastAPI application factory.
+
+``create_app()`` reads Settings from the environment (that is how ``secretary serve`` and its
+workers start it); tests pass their own settings, store and clock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import ROUTERS
+from scheduler.clock import Clock, SystemClock
+from scheduler.settings import Settings
+from scheduler.store import Store, open_store
+
+DESCRIPTION = """
+The scheduling engine of a law firm. Book client meetings without double booking, compute court
+deadlines with every step explained, and subscribe to calendars.
+
+Authenticate with an API key from `secretary keys create` as `Authorization: Bearer KEY`
+(the **Authorize** button above). Errors are `application/problem+json` with a plain-language
+`detail` and, for bad input, the `field` that is wrong.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    owns_store = store is None
+    the_store = store or open_store(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_store:
+            the_store.dispose()
+
+    app = FastAPI(
+        title="legal-secretary",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    logging.getLogger("api").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,69 @@
+"""Typed dependencies: the one place where the store, the clock and the caller are injected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from scheduler.clock import Clock
+from scheduler.errors import Unauthenticated
+from scheduler.services.access import Actor
+from scheduler.services.keys import authenticate
+from scheduler.settings import Settings
+from scheduler.store import SqlUnitOfWork, Store
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key from `secretary keys create`, sent as `Authorization: Bearer KEY`.",
+)
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_uow(store: StoreDep) -> Iterator[SqlUnitOfWork]:
+    """A unit of work for the request; rolled back unless the use-case commits."""
+    with store.unit_of_work() as uow:
+        yield uow
+
+
+def get_readonly_uow(store: StoreDep) -> Iterator[SqlUnitOfWork]:
+    with store.unit_of_work(readonly=True) as uow:
+        yield uow
+
+
+UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
+ReadUowDep = Annotated[SqlUnitOfWork, Depends(get_readonly_uow)]
+
+
+def get_actor(
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("Send an API key as 'Authorization: Bearer KEY'.")
+    with store.unit_of_work(readonly=True) as uow:
+        return authenticate(uow, credentials.credentials)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
