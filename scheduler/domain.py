@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.errors import InvalidInput
@@ -422,6 +423,38 @@ class IdempotencyRecord:
     status_code: int
     response_body: str
     created_at: datetime
+
+
+class MessageKind(enum.StrEnum):
+    INVITATION = "invitation"
+    UPDATE = "update"
+    CANCELLATION = "cancellation"
+    REMINDER = "reminder"
+    TICKLER = "tickler"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A message the engine owes someone, queued in the transaction of the change that caused it.
+
+    ``payload`` is a JSON-ready snapshot of what the message is about; ``message_id`` is stable,
+    so a resend after a crash is recognised as the same message by mail systems.
+    """
+
+    id: str
+    kind: MessageKind
+    dedupe_key: str
+    recipient: str  # "client:<id>" or "attorney:<id>"
+    subject_id: str  # appointment or deadline id
+    payload: Mapping[str, Any]
+    due_at: datetime
+    message_id: str
+    created_at: datetime
+    status: str = "pending"  # pending | sent | failed | cancelled
+    attempts: int = 0
+    lease_until: datetime | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from scheduler.domain import (
     Firm,
     IdempotencyRecord,
     Matter,
+    OutboxMessage,
     Room,
     TimeOff,
     TriggerEvent,
@@ -131,6 +132,20 @@ class IdempotencyRepository(Protocol):
     def save(self, record: IdempotencyRecord) -> None: ...
 
 
+class OutboxRepository(Protocol):
+    def add(self, message: OutboxMessage) -> bool:
+        """Queue a message; False (and nothing written) if its dedupe key is already queued."""
+        ...
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        subject_id: str | None = None,
+        limit: int = 1000,
+    ) -> list[OutboxMessage]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and the repositories that work inside it."""
 
@@ -160,6 +175,8 @@ class UnitOfWork(Protocol):
     def feed_tokens(self) -> FeedTokenRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

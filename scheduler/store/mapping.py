@@ -18,6 +18,8 @@ from scheduler.domain import (
     IdempotencyRecord,
     Language,
     Matter,
+    MessageKind,
+    OutboxMessage,
     Role,
     Room,
     TimeOff,
@@ -37,6 +39,7 @@ from scheduler.store.tables import (
     FirmRow,
     IdempotencyKeyRow,
     MatterRow,
+    OutboxRow,
     RoomRow,
     TimeOffRow,
     TriggerEventRow,
@@ -287,4 +290,23 @@ def idempotency_to_domain(row: IdempotencyKeyRow) -> IdempotencyRecord:
         status_code=row.status_code,
         response_body=row.response_body,
         created_at=row.created_at,
+    )
+
+
+def outbox_to_domain(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        kind=MessageKind(row.kind),
+        dedupe_key=row.dedupe_key,
+        recipient=row.recipient,
+        subject_id=row.subject_id,
+        payload=row.payload,
+        due_at=row.due_at,
+        message_id=row.message_id,
+        created_at=row.created_at,
+        status=row.status,
+        attempts=row.attempts,
+        lease_until=row.lease_until,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
     )

@@ -28,6 +28,7 @@ from scheduler.domain import (
     Firm,
     IdempotencyRecord,
     Matter,
+    OutboxMessage,
     Room,
     TimeOff,
     TriggerEvent,
@@ -51,6 +52,7 @@ from scheduler.store.tables import (
     MatterAttorneyRow,
     MatterRow,
     MatterScreenRow,
+    OutboxRow,
     RoomRow,
     TimeOffRow,
     TriggerEventRow,
@@ -654,3 +656,52 @@ class SqlIdempotencyRepository(_Repository):
             )
         )
         self.session.flush()
+
+
+class SqlOutboxRepository(_Repository):
+    def add(self, message: OutboxMessage) -> bool:
+        exists = self.session.scalar(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
+        )
+        if exists is not None:
+            return False
+        savepoint = self.session.begin_nested()
+        try:
+            self.session.add(
+                OutboxRow(
+                    id=message.id,
+                    kind=message.kind.value,
+                    dedupe_key=message.dedupe_key,
+                    recipient=message.recipient,
+                    subject_id=message.subject_id,
+                    payload=dict(message.payload),
+                    due_at=message.due_at,
+                    status=message.status,
+                    attempts=message.attempts,
+                    lease_until=message.lease_until,
+                    last_error=message.last_error,
+                    message_id=message.message_id,
+                    created_at=message.created_at,
+                    sent_at=message.sent_at,
+                )
+            )
+            self.session.flush()
+        except IntegrityError:  # queued by a concurrent transaction a moment ago
+            savepoint.rollback()
+            return False
+        savepoint.commit()
+        return True
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        subject_id: str | None = None,
+        limit: int = 1000,
+    ) -> builtins.list[OutboxMessage]:
+        query = select(OutboxRow).order_by(OutboxRow.due_at, OutboxRow.id).limit(limit)
+        if status is not None:
+            query = query.where(OutboxRow.status == status)
+        if subject_id is not None:
+            query = query.where(OutboxRow.subject_id == subject_id)
+        return [mapping.outbox_to_domain(r) for r in self.session.scalars(query)]

@@ -26,6 +26,7 @@ from scheduler.store.repositories import (
     SqlFirmRepository,
     SqlIdempotencyRepository,
     SqlMatterRepository,
+    SqlOutboxRepository,
     SqlRoomRepository,
     SqlTimeOffRepository,
     overlap_resource,
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(session)
         self.feed_tokens = SqlFeedTokenRepository(session)
         self.idempotency = SqlIdempotencyRepository(session)
+        self.outbox = SqlOutboxRepository(session)
         return self
 
     def __exit__(

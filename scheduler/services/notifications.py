@@ -1,0 +1,113 @@
+"""What the engine owes people after a change: invitations, updates and cancellations.
+
+Every use-case that creates, moves, reassigns or cancels an appointment calls
+:func:`appointment_changed` inside the same unit of work as the change itself, so the messages are
+committed together with the change or not at all (a transactional outbox). A dispatcher delivers
+them later (``secretary dispatch``).
+
+Each message carries a snapshot of the appointment as it was at that change (its SEQUENCE in
+particular), so what is sent is exactly what was decided, even if the appointment changes again
+before the message goes out. Recipients are ``client:<id>`` and ``attorney:<id>``; the dispatcher
+looks up their addresses, language and zone when it renders the message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from scheduler.domain import Appointment, AppointmentStatus, MessageKind, OutboxMessage
+from scheduler.ports import UnitOfWork
+
+MESSAGE_DOMAIN = "legal-secretary.invalid"
+
+
+def appointment_snapshot(appointment: Appointment) -> dict[str, Any]:
+    """The facts a message about ``appointment`` is rendered from (JSON-ready)."""
+    return {
+        "appointment_id": appointment.id,
+        "uid": appointment.uid,
+        "sequence": appointment.sequence,
+        "status": appointment.status.value,
+        "starts_at": appointment.starts_at.isoformat(),
+        "ends_at": appointment.ends_at.isoformat(),
+        "title": appointment.title,
+        "client_id": appointment.client_id,
+        "matter_id": appointment.matter_id,
+        "attorney_ids": list(appointment.attorney_ids),
+        "room_id": appointment.room_id,
+        "video_url": appointment.video_url,
+    }
+
+
+def recipients(appointment: Appointment) -> list[str]:
+    """Everyone who attends: the client and each attorney."""
+    return [f"client:{appointment.client_id}"] + [f"attorney:{a}" for a in appointment.attorney_ids]
+
+
+def message_id(kind: MessageKind, subject_id: str, version: int, recipient: str) -> str:
+    """A stable Message-ID: a resend after a crash carries the same one, so mail systems dedupe."""
+    digest = hashlib.sha256(f"{kind}:{subject_id}:{version}:{recipient}".encode()).hexdigest()[:24]
+    return f"<{digest}@{MESSAGE_DOMAIN}>"
+
+
+def queue(
+    uow: UnitOfWork,
+    *,
+    kind: MessageKind,
+    subject_id: str,
+    version: int,
+    recipient: str,
+    payload: dict[str, Any],
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    """Queue one message; queuing the same (kind, subject, version, recipient) twice is a no-op."""
+    dedupe_key = f"{kind.value}:{subject_id}:{version}:{recipient}"
+    uow.outbox.add(
+        OutboxMessage(
+            id="msg-" + hashlib.sha256(dedupe_key.encode()).hexdigest()[:20],
+            kind=kind,
+            dedupe_key=dedupe_key,
+            recipient=recipient,
+            subject_id=subject_id,
+            payload=payload,
+            due_at=due_at,
+            message_id=message_id(kind, subject_id, version, recipient),
+            created_at=now,
+        )
+    )
+
+
+def appointment_changed(
+    uow: UnitOfWork, before: Appointment | None, after: Appointment, now: datetime
+) -> None:
+    """Queue the iTIP messages a change owes each attendee, in the caller's transaction.
+
+    - new appointment: an invitation (REQUEST) to everyone;
+    - changed appointment: an update (REQUEST, same UID, the new SEQUENCE) to everyone still
+      attending, and a cancellation to anyone who was dropped from it;
+    - cancelled appointment: a cancellation (CANCEL) to everyone.
+    """
+    snapshot = appointment_snapshot(after)
+    if after.status is AppointmentStatus.CANCELLED:
+        targets = [(r, MessageKind.CANCELLATION) for r in recipients(after)]
+    elif before is None:
+        targets = [(r, MessageKind.INVITATION) for r in recipients(after)]
+    else:
+        staying = recipients(after)
+        dropped = [r for r in recipients(before) if r not in staying]
+        targets = [(r, MessageKind.UPDATE) for r in staying]
+        targets += [(r, MessageKind.CANCELLATION) for r in dropped]
+    for recipient, kind in targets:
+        queue(
+            uow,
+            kind=kind,
+            subject_id=after.id,
+            version=after.sequence,
+            recipient=recipient,
+            payload=snapshot,
+            due_at=now,
+            now=now,
+        )

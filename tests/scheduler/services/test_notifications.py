@@ -1,0 +1,72 @@
+"""Changes queue their invitations, updates and cancellations in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from scheduler.domain import AppointmentStatus, MessageKind
+from scheduler.services.notifications import appointment_changed
+from scheduler.store import Store
+from tests.factories import appointment, moved, seed_small_firm
+
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+NINE = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+
+
+def kinds_by_recipient(store: Store, subject: str) -> dict[tuple[str, int], str]:
+    with store.unit_of_work(readonly=True) as uow:
+        return {
+            (m.recipient, m.payload["sequence"]): m.kind.value
+            for m in uow.outbox.list(subject_id=subject)
+        }
+
+
+def test_life_of_an_appointment_in_the_outbox(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        seed_small_firm(uow)
+    first = appointment(NINE, 60, attorneys=("att-a",))
+    with store.unit_of_work() as uow:
+        uow.appointments.add(first)
+        appointment_changed(uow, None, first, NOW)
+        uow.commit()
+    later = moved(
+        first,
+        starts_at=NINE + timedelta(hours=2),
+        ends_at=NINE + timedelta(hours=3),
+        attorney_ids=("att-b",),
+        sequence=1,
+    )
+    with store.unit_of_work() as uow:
+        uow.appointments.update(later)
+        appointment_changed(uow, first, later, NOW)
+        appointment_changed(uow, first, later, NOW)  # a retry queues nothing new
+        uow.commit()
+    gone = moved(later, status=AppointmentStatus.CANCELLED, sequence=2)
+    with store.unit_of_work() as uow:
+        uow.appointments.update(gone)
+        appointment_changed(uow, later, gone, NOW)
+        uow.commit()
+    assert kinds_by_recipient(store, first.id) == {
+        ("client:cli-a", 0): "invitation",
+        ("attorney:att-a", 0): "invitation",
+        ("client:cli-a", 1): "update",
+        ("attorney:att-b", 1): "update",
+        ("attorney:att-a", 1): "cancellation",
+        ("client:cli-a", 2): "cancellation",
+        ("attorney:att-b", 2): "cancellation",
+    }
+    with store.unit_of_work(readonly=True) as uow:
+        messages = uow.outbox.list(subject_id=first.id)
+    assert len({m.message_id for m in messages}) == len(messages)
+    assert all(m.kind in MessageKind and m.status == "pending" for m in messages)
+
+
+def test_messages_roll_back_with_the_change(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        seed_small_firm(uow)
+    first = appointment(NINE, 60)
+    with store.unit_of_work() as uow:
+        uow.appointments.add(first)
+        appointment_changed(uow, None, first, NOW)
+        # no commit: the change and its messages vanish together
+    assert kinds_by_recipient(store, first.id) == {}
