@@ -365,21 +365,6 @@ class Deadline:
     status: str = "open"
 
 
-class ReminderKind(enum.StrEnum):
-    APPOINTMENT = "appointment"
-    DEADLINE = "deadline"
-
-
-@dataclass(frozen=True, slots=True)
-class Reminder:
-    id: str
-    kind: ReminderKind
-    subject_id: str  # appointment or deadline id
-    recipient: str  # "client:<id>" or "attorney:<id>"
-    send_at: datetime
-    status: str = "pending"  # pending | sent | cancelled
-
-
 class FeedKind(enum.StrEnum):
     ATTORNEY = "attorney"
     CLIENT = "client"
@@ -438,7 +423,9 @@ class OutboxMessage:
     """A message the engine owes someone, queued in the transaction of the change that caused it.
 
     ``payload`` is a JSON-ready snapshot of what the message is about; ``message_id`` is stable,
-    so a resend after a crash is recognised as the same message by mail systems.
+    so a resend after a crash is recognised as the same message by mail systems. Reminders and
+    deadline ticklers are messages like any other, with ``due_at`` in the future; cancelling a
+    reminder marks its pending message cancelled.
     """
 
     id: str

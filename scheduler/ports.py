@@ -24,6 +24,7 @@ from scheduler.domain import (
     Firm,
     IdempotencyRecord,
     Matter,
+    MessageKind,
     OutboxMessage,
     Room,
     TimeOff,
@@ -144,6 +145,12 @@ class OutboxRepository(Protocol):
         subject_id: str | None = None,
         limit: int = 1000,
     ) -> list[OutboxMessage]: ...
+
+    def cancel_pending(
+        self, subject_id: str, kinds: Sequence[MessageKind], *, recipient: str | None = None
+    ) -> int:
+        """Mark the not-yet-sent messages of these kinds about a subject cancelled; how many."""
+        ...
 
 
 class UnitOfWork(Protocol):

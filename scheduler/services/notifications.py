@@ -46,7 +46,7 @@ def recipients(appointment: Appointment) -> list[str]:
     return [f"client:{appointment.client_id}"] + [f"attorney:{a}" for a in appointment.attorney_ids]
 
 
-def message_id(kind: MessageKind, subject_id: str, version: int, recipient: str) -> str:
+def message_id(kind: MessageKind, subject_id: str, version: int | str, recipient: str) -> str:
     """A stable Message-ID: a resend after a crash carries the same one, so mail systems dedupe."""
     digest = hashlib.sha256(f"{kind}:{subject_id}:{version}:{recipient}".encode()).hexdigest()[:24]
     return f"<{digest}@{MESSAGE_DOMAIN}>"
@@ -57,13 +57,17 @@ def queue(
     *,
     kind: MessageKind,
     subject_id: str,
-    version: int,
+    version: int | str,
     recipient: str,
     payload: dict[str, Any],
     due_at: datetime,
     now: datetime,
 ) -> None:
-    """Queue one message; queuing the same (kind, subject, version, recipient) twice is a no-op."""
+    """Queue one message; queuing the same (kind, subject, version, recipient) twice is a no-op.
+
+    ``version`` tells apart messages about the same subject: an appointment's SEQUENCE, or for a
+    reminder, the instant it is about.
+    """
     dedupe_key = f"{kind.value}:{subject_id}:{version}:{recipient}"
     uow.outbox.add(
         OutboxMessage(

@@ -28,6 +28,7 @@ from scheduler.domain import (
     Firm,
     IdempotencyRecord,
     Matter,
+    MessageKind,
     OutboxMessage,
     Room,
     TimeOff,
@@ -705,3 +706,20 @@ class SqlOutboxRepository(_Repository):
         if subject_id is not None:
             query = query.where(OutboxRow.subject_id == subject_id)
         return [mapping.outbox_to_domain(r) for r in self.session.scalars(query)]
+
+    def cancel_pending(
+        self, subject_id: str, kinds: Sequence[MessageKind], *, recipient: str | None = None
+    ) -> int:
+        query = (
+            update(OutboxRow)
+            .where(
+                OutboxRow.subject_id == subject_id,
+                OutboxRow.status == "pending",
+                OutboxRow.kind.in_([k.value for k in kinds]),
+            )
+            .values(status="cancelled")
+        )
+        if recipient is not None:
+            query = query.where(OutboxRow.recipient == recipient)
+        result = self.session.execute(query)
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -293,22 +293,6 @@ class DeadlineRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
 
 
-class ReminderRow(Base):
-    __tablename__ = "reminders"
-    __table_args__ = (
-        Index("ix_reminders_subject", "kind", "subject_id"),
-        Index("ix_reminders_due", "status", "send_at"),
-    )
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    subject_id: Mapped[str] = mapped_column(String(64))
-    recipient: Mapped[str] = mapped_column(String(100))
-    send_at: Mapped[datetime] = mapped_column()
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    created_at: Mapped[datetime] = mapped_column()
-
-
 class OutboxRow(Base):
     """A message the engine owes, written in the same transaction as the change that caused it."""
 

@@ -70,3 +70,21 @@ def test_messages_roll_back_with_the_change(store: Store) -> None:
         appointment_changed(uow, None, first, NOW)
         # no commit: the change and its messages vanish together
     assert kinds_by_recipient(store, first.id) == {}
+
+
+def test_pending_messages_can_be_cancelled_by_kind(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        seed_small_firm(uow)
+    first = appointment(NINE, 60)
+    with store.unit_of_work() as uow:
+        uow.appointments.add(first)
+        appointment_changed(uow, None, first, NOW)
+        assert uow.outbox.cancel_pending(first.id, [MessageKind.REMINDER]) == 0
+        assert (
+            uow.outbox.cancel_pending(first.id, [MessageKind.INVITATION], recipient="client:cli-a")
+            == 1
+        )
+        uow.commit()
+    with store.unit_of_work(readonly=True) as uow:
+        statuses = sorted(m.status for m in uow.outbox.list(subject_id=first.id))
+    assert statuses == ["cancelled", "pending"]

@@ -117,21 +117,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_subject_id"), ["subject_id"], unique=False)
 
     op.create_table(
-        "reminders",
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("subject_id", sa.String(length=64), nullable=False),
-        sa.Column("recipient", sa.String(length=100), nullable=False),
-        sa.Column("send_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
-    )
-    with op.batch_alter_table("reminders", schema=None) as batch_op:
-        batch_op.create_index("ix_reminders_due", ["status", "send_at"], unique=False)
-        batch_op.create_index("ix_reminders_subject", ["kind", "subject_id"], unique=False)
-
-    op.create_table(
         "rooms",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -568,11 +553,6 @@ def downgrade() -> None:
     op.drop_table("calendar_sources")
     op.drop_table("api_keys")
     op.drop_table("rooms")
-    with op.batch_alter_table("reminders", schema=None) as batch_op:
-        batch_op.drop_index("ix_reminders_subject")
-        batch_op.drop_index("ix_reminders_due")
-
-    op.drop_table("reminders")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_subject_id"))
         batch_op.drop_index("ix_outbox_due")
