@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.background import start_dispatcher
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.routes import ROUTERS
@@ -39,11 +40,18 @@ def create_app(
     owns_store = store is None
     the_store = store or open_store(settings.database_url)
 
+    the_clock = clock or SystemClock()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owns_store:
-            the_store.dispose()
+        dispatcher = start_dispatcher(settings, the_store, the_clock)
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                dispatcher.stop()
+            if owns_store:
+                the_store.dispose()
 
     app = FastAPI(
         title="legal-secretary",
@@ -53,7 +61,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = the_store
-    app.state.clock = clock or SystemClock()
+    app.state.clock = the_clock
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -76,6 +76,8 @@ class Language(enum.StrEnum):
 
 
 JURISDICTIONS: tuple[str, ...] = ("US-FED", "US-CA", "US-NY")
+# Appointment reminders, in minutes before the start, unless the firm or the client says otherwise.
+DEFAULT_REMINDER_OFFSETS_MINUTES: tuple[int, ...] = (24 * 60, 120)
 
 
 def require_zone(name: str, *, field: str = "timezone") -> ZoneInfo:
@@ -183,7 +185,7 @@ class Firm:
     email: str
     phone: str = ""
     # Appointment reminders, in minutes before the start (24 h and 2 h by default).
-    reminder_offsets_minutes: tuple[int, ...] = (24 * 60, 120)
+    reminder_offsets_minutes: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS_MINUTES
     # Deadline ticklers, in court days before the due date.
     tickler_court_days: tuple[int, ...] = (14, 7, 3, 1)
     # Minimum notice for a client booking, counted in business hours.

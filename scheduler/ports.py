@@ -7,6 +7,7 @@ explicit ``commit()`` and rolled back otherwise.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
@@ -34,6 +35,10 @@ from scheduler.domain import (
 
 class FirmRepository(Protocol):
     def get(self) -> Firm: ...
+    def find(self) -> Firm | None:
+        """The firm's settings, or None before any are saved (callers then use defaults)."""
+        ...
+
     def save(self, firm: Firm) -> None: ...
 
 
@@ -151,6 +156,20 @@ class OutboxRepository(Protocol):
     ) -> int:
         """Mark the not-yet-sent messages of these kinds about a subject cancelled; how many."""
         ...
+
+    def claim_due(
+        self, now: datetime, *, limit: int, lease_until: datetime
+    ) -> builtins.list[OutboxMessage]:
+        """Take up to ``limit`` due messages for sending, leased to the caller until
+        ``lease_until``. Concurrent dispatchers never claim the same message (PostgreSQL:
+        ``FOR UPDATE SKIP LOCKED``; SQLite: serialized write transactions). A message whose lease
+        ran out (its dispatcher died) is due again."""
+        ...
+
+    def get(self, message_id: str) -> OutboxMessage: ...
+    def mark_sent(self, message_id: str, at: datetime) -> None: ...
+    def mark_retry(self, message_id: str, error: str, not_before: datetime) -> None: ...
+    def mark_failed(self, message_id: str, error: str) -> None: ...
 
 
 class UnitOfWork(Protocol):

@@ -24,6 +24,13 @@ def serve(
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL (overrides the env).")
     ] = None,
+    dispatch_interval: Annotated[
+        float,
+        typer.Option(
+            "--dispatch-interval",
+            help="Seconds between outbox rounds in each worker (0: do not dispatch here).",
+        ),
+    ] = 30.0,
 ) -> None:
     """Serve the booking API, with its documentation at /docs.
 
@@ -33,10 +40,14 @@ def serve(
         raise InvalidInput("use between 1 and 64 workers", field="--workers")
     if not 0 < port < 65536:
         raise InvalidInput("not a TCP port", field="--port")
+    if not 0 <= dispatch_interval <= 3600:
+        raise InvalidInput("use between 0 and 3600 seconds", field="--dispatch-interval")
     settings = context(ctx).settings(database_url=db)
     # Migrate once here, so that workers never race to do it.
     open_store(settings.database_url).dispose()
+    # Workers build their settings from the environment.
     os.environ["SECRETARY_DATABASE_URL"] = settings.database_url
+    os.environ["SECRETARY_DISPATCH_INTERVAL_SECONDS"] = str(dispatch_interval)
     console.print(f"Serving the API on http://{host}:{port} (docs at /docs), {workers} worker(s).")
     uvicorn.run(
         "api.app:create_app",

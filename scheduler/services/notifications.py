@@ -5,6 +5,10 @@ Every use-case that creates, moves, reassigns or cancels an appointment calls
 committed together with the change or not at all (a transactional outbox). A dispatcher delivers
 them later (``secretary dispatch``).
 
+A live appointment also has reminders for its client (24 and 2 hours before by default, or the
+client's own preference; see ``scheduler.reminders`` for quiet hours). Every change withdraws the
+pending reminders and plans new ones for the new time; a cancelled appointment has none left.
+
 Each message carries a snapshot of the appointment as it was at that change (its SEQUENCE in
 particular), so what is sent is exactly what was decided, even if the appointment changes again
 before the message goes out. Recipients are ``client:<id>`` and ``attorney:<id>``; the dispatcher
@@ -17,8 +21,15 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from scheduler.domain import Appointment, AppointmentStatus, MessageKind, OutboxMessage
+from scheduler.domain import (
+    DEFAULT_REMINDER_OFFSETS_MINUTES,
+    Appointment,
+    AppointmentStatus,
+    MessageKind,
+    OutboxMessage,
+)
 from scheduler.ports import UnitOfWork
+from scheduler.reminders import DEFAULT_QUIET_HOURS, plan_reminders
 
 MESSAGE_DOMAIN = "legal-secretary.invalid"
 
@@ -113,5 +124,33 @@ def appointment_changed(
             recipient=recipient,
             payload=snapshot,
             due_at=now,
+            now=now,
+        )
+    reschedule_reminders(uow, after, now)
+
+
+def reschedule_reminders(uow: UnitOfWork, appointment: Appointment, now: datetime) -> None:
+    """Withdraw the appointment's pending reminders and plan those its current state calls for."""
+    uow.outbox.cancel_pending(appointment.id, [MessageKind.REMINDER])
+    if not appointment.status.occupies_time:
+        return
+    client = uow.clients.get(appointment.client_id)
+    firm = uow.firm.find()
+    offsets = client.reminder_offsets_minutes
+    if offsets is None:
+        offsets = firm.reminder_offsets_minutes if firm else DEFAULT_REMINDER_OFFSETS_MINUTES
+    recipient = f"client:{client.id}"
+    for planned in plan_reminders(
+        appointment.starts_at, offsets, client.timezone, now, quiet=DEFAULT_QUIET_HOURS
+    ):
+        queue(
+            uow,
+            kind=MessageKind.REMINDER,
+            subject_id=appointment.id,
+            # The sequence tells a reminder for a new time from one withdrawn before.
+            version=f"{appointment.sequence}:{planned.offset_minutes}",
+            recipient=recipient,
+            payload={**appointment_snapshot(appointment), "offset_minutes": planned.offset_minutes},
+            due_at=planned.send_at,
             now=now,
         )

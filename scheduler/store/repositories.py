@@ -95,6 +95,10 @@ class SqlFirmRepository(_Repository):
             raise NotFound("firm", "1")
         return mapping.firm_to_domain(row)
 
+    def find(self) -> Firm | None:
+        row = self.session.get(FirmRow, 1)
+        return mapping.firm_to_domain(row) if row is not None else None
+
     def save(self, firm: Firm) -> None:
         row = self.session.get(FirmRow, 1)
         if row is None:
@@ -714,7 +718,9 @@ class SqlOutboxRepository(_Repository):
             update(OutboxRow)
             .where(
                 OutboxRow.subject_id == subject_id,
-                OutboxRow.status == "pending",
+                # A message being sent right now is withdrawn too: its dispatcher checks again
+                # just before sending.
+                OutboxRow.status.in_(("pending", "sending")),
                 OutboxRow.kind.in_([k.value for k in kinds]),
             )
             .values(status="cancelled")
@@ -723,3 +729,56 @@ class SqlOutboxRepository(_Repository):
             query = query.where(OutboxRow.recipient == recipient)
         result = self.session.execute(query)
         return int(getattr(result, "rowcount", 0) or 0)
+
+    def claim_due(
+        self, now: datetime, *, limit: int, lease_until: datetime
+    ) -> builtins.list[OutboxMessage]:
+        due = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.due_at <= now,
+                or_(
+                    OutboxRow.status == "pending",
+                    OutboxRow.status == "sending",
+                ),
+                or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until <= now),
+            )
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        rows = list(self.session.scalars(due))
+        for row in rows:
+            row.status = "sending"
+            row.attempts += 1
+            row.lease_until = lease_until
+        self.session.flush()
+        return [mapping.outbox_to_domain(r) for r in rows]
+
+    def mark_sent(self, message_id: str, at: datetime) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="sent", sent_at=at, lease_until=None, last_error=None)
+        )
+
+    def mark_retry(self, message_id: str, error: str, not_before: datetime) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id, OutboxRow.status == "sending")
+            .values(status="pending", lease_until=not_before, last_error=error[:2000])
+        )
+
+    def mark_failed(self, message_id: str, error: str) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="failed", lease_until=None, last_error=error[:2000])
+        )
+
+    def get(self, message_id: str) -> OutboxMessage:
+        row = self.session.get(OutboxRow, message_id)
+        if row is None:
+            raise NotFound("message", message_id)
+        return mapping.outbox_to_domain(row)

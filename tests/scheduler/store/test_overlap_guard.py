@@ -189,6 +189,8 @@ def test_racing_writers_get_exactly_one_booking(firm: Store) -> None:
             result = "booked"
         except OverlapRefused:
             result = "refused"
+        except Exception as error:  # reported in the assertion below
+            result = f"unexpected {type(error).__name__}: {error}"
         with lock:
             outcomes.append(result)
 
