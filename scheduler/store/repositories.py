@@ -545,6 +545,41 @@ class SqlDocketRepository(_Repository):
             raise NotFound("trigger event", trigger_id)
         return mapping.trigger_to_domain(row)
 
+    def list_triggers(self, *, matter_id: str | None = None) -> list[TriggerEvent]:
+        query = select(TriggerEventRow).order_by(
+            TriggerEventRow.occurred_on, TriggerEventRow.created_at, TriggerEventRow.id
+        )
+        if matter_id is not None:
+            query = query.where(TriggerEventRow.matter_id == matter_id)
+        return [mapping.trigger_to_domain(r) for r in self.session.scalars(query)]
+
+    def update_trigger(self, trigger: TriggerEvent) -> None:
+        row = self.session.get(TriggerEventRow, trigger.id)
+        if row is None:
+            raise NotFound("trigger event", trigger.id)
+        row.event = trigger.event
+        row.occurred_on = trigger.occurred_on
+        row.jurisdiction = trigger.jurisdiction
+        row.service = trigger.service
+        row.note = trigger.note
+        self.session.flush()
+
+    def remove_deadlines(self, *, trigger_id: str) -> int:
+        result = self.session.execute(
+            delete(DeadlineRow).where(DeadlineRow.trigger_id == trigger_id)
+        )
+        self.session.flush()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def remove_trigger(self, trigger_id: str) -> None:
+        self.remove_deadlines(trigger_id=trigger_id)
+        result = self.session.execute(
+            delete(TriggerEventRow).where(TriggerEventRow.id == trigger_id)
+        )
+        if not getattr(result, "rowcount", 0):
+            raise NotFound("trigger event", trigger_id)
+        self.session.flush()
+
 
 class SqlAuditRepository(_Repository):
     def record(self, entry: AuditEntry) -> None:
