@@ -190,10 +190,14 @@ def record_trigger(
     return trigger
 
 
-def _visible_trigger(uow: UnitOfWork, actor: Actor, trigger_id: str) -> tuple[TriggerEvent, Matter]:
+def _visible_trigger(
+    uow: UnitOfWork, actor: Actor, trigger_id: str, matter_id: str | None = None
+) -> tuple[TriggerEvent, Matter]:
+    if matter_id is not None:
+        require_matter(uow, actor, matter_id)
     trigger = uow.docket.get_trigger(trigger_id)
     matter = uow.matters.get(trigger.matter_id)
-    if not can_see_matter(actor, matter):
+    if not can_see_matter(actor, matter) or matter_id not in (None, matter.id):
         raise NotFound("trigger event", trigger_id)
     _require_docket_reader(actor)
     return trigger, matter
@@ -208,9 +212,10 @@ def edit_trigger(
     occurred_on: date | None = None,
     service: ServiceMethod | None = None,
     note: str | None = None,
+    matter_id: str | None = None,
 ) -> TriggerEvent:
     """Correct a trigger event; its deadlines are recomputed and moved ticklers rescheduled."""
-    trigger, matter = _visible_trigger(uow, actor, trigger_id)
+    trigger, matter = _visible_trigger(uow, actor, trigger_id, matter_id)
     if occurred_on is None and service is None and note is None:
         raise InvalidInput("give a new date, service or note", field="date")
     if note is not None and len(note) > 2000:
@@ -237,9 +242,11 @@ def edit_trigger(
     return updated
 
 
-def remove_trigger(uow: UnitOfWork, actor: Actor, now: datetime, trigger_id: str) -> int:
+def remove_trigger(
+    uow: UnitOfWork, actor: Actor, now: datetime, trigger_id: str, matter_id: str | None = None
+) -> int:
     """Remove a trigger event and its deadlines, withdrawing their ticklers; how many."""
-    trigger, matter = _visible_trigger(uow, actor, trigger_id)
+    trigger, matter = _visible_trigger(uow, actor, trigger_id, matter_id)
     deadlines = [
         d for d in uow.docket.list_deadlines(matter_id=matter.id) if d.trigger_id == trigger.id
     ]
