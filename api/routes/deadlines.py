@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Annotated, Any
 
@@ -74,7 +75,7 @@ class ChainRequest(BaseModel):
 
     jurisdiction: str
     event: str = Field(description="A trigger event id (GET /v1/rules lists them).")
-    date: date
+    date: dt.date
     service: str = "personal"
 
 
@@ -96,7 +97,7 @@ class ChainResponse(BaseModel):
     jurisdiction: str
     event: str
     event_name: str
-    date: date
+    date: dt.date
     service: str
     deadlines: list[ChainItemOut]
 
@@ -126,7 +127,7 @@ class TriggerIn(BaseModel):
     )
 
     event: str = Field(description="A trigger event of the matter's jurisdiction.")
-    date: date
+    date: dt.date
     service: str = "personal"
     note: str = Field(default="", max_length=2000)
 
@@ -134,7 +135,7 @@ class TriggerIn(BaseModel):
 class TriggerEdit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date: date | None = None
+    date: dt.date | None = None
     service: str | None = None
     note: str | None = Field(default=None, max_length=2000)
 
@@ -143,7 +144,7 @@ class TriggerOut(BaseModel):
     id: str
     matter: str
     event: str
-    date: date
+    date: dt.date
     jurisdiction: str
     service: str
     note: str
