@@ -19,6 +19,7 @@ from scheduler.domain import (
     AuditEntry,
     BusyBlock,
     Client,
+    CourtClosure,
     Deadline,
     FeedToken,
     Firm,
@@ -114,6 +115,10 @@ class DocketRepository(Protocol):
     def remove_deadlines(self, *, trigger_id: str) -> int:
         """Delete the deadlines a trigger event set; how many."""
         ...
+
+    def list_closures(self, *, jurisdiction: str | None = None) -> list[CourtClosure]: ...
+    def add_closure(self, closure: CourtClosure) -> None: ...
+    def remove_closure(self, jurisdiction: str, closed_on: date) -> None: ...
 
 
 class AuditRepository(Protocol):

@@ -350,3 +350,58 @@ def deadlines_between(
     found = docket.deadlines_between(uow, actor, clock.now(), start, end)
     items = [DeadlineOut.model_validate(docket.deadline_json(d)) for d in found]
     return Page(data=items, count=len(items))
+
+
+class ClosureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    jurisdiction: str
+    date: dt.date
+    reason: str = Field(description="Why the court was closed (1 to 300 characters).")
+
+
+class ClosureOut(BaseModel):
+    jurisdiction: str
+    date: dt.date
+    reason: str
+
+
+class ClosureResult(BaseModel):
+    closure: ClosureOut
+    deadlines_moved: int
+
+
+@router.get("/court-closures", response_model=Page[ClosureOut])
+def list_closures(
+    uow: UowDep,
+    actor: ActorDep,
+    jurisdiction: Annotated[str | None, Query(description="US-FED, US-CA or US-NY.")] = None,
+) -> Page[ClosureOut]:
+    """Days a court was closed, as the firm recorded them."""
+    only = Jurisdiction.parse(jurisdiction) if jurisdiction else None
+    items = [
+        ClosureOut(jurisdiction=c.jurisdiction, date=c.closed_on, reason=c.reason)
+        for c in docket.list_closures(uow, actor, only)
+    ]
+    return Page(data=items, count=len(items))
+
+
+@router.post("/court-closures", response_model=ClosureResult, status_code=201)
+def add_closure(body: ClosureIn, uow: UowDep, actor: ActorDep, clock: ClockDep) -> ClosureResult:
+    """Record a day a court was closed (FRCP 6(a)(3), CCP 12b); docketed deadlines follow."""
+    jurisdiction = Jurisdiction.parse(body.jurisdiction)
+    day = check_in_range(body.date, field="date")
+    moved = docket.add_closure(uow, actor, clock.now(), jurisdiction, day, body.reason)
+    return ClosureResult(
+        closure=ClosureOut(jurisdiction=jurisdiction.value, date=day, reason=body.reason.strip()),
+        deadlines_moved=moved,
+    )
+
+
+@router.delete("/court-closures/{jurisdiction}/{day}", status_code=204)
+def remove_closure(
+    jurisdiction: str, day: dt.date, uow: UowDep, actor: ActorDep, clock: ClockDep
+) -> Response:
+    """Remove a recorded closure; docketed deadlines are recomputed."""
+    docket.remove_closure(uow, actor, clock.now(), Jurisdiction.parse(jurisdiction), day)
+    return Response(status_code=204)

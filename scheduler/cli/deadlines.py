@@ -42,6 +42,7 @@ FLAG_NAMES = {
     "from": "--from",
     "to": "--to",
     "matter": "--matter",
+    "reason": "--reason",
 }
 
 
@@ -450,3 +451,100 @@ def docket_upcoming(
     for d in found:
         table.add_row(f"{d.due_on:%a} {d.due_on.isoformat()}", d.matter_id, d.title, d.rule_id)
     console.print(table)
+
+
+# --- court closures ---------------------------------------------------------------------------
+
+closures_app = typer.Typer(
+    help="Days a court was closed (FRCP 6(a)(3), CCP 12b); docketed deadlines follow.",
+    no_args_is_help=True,
+)
+app.add_typer(closures_app, name="closures")
+
+
+@closures_app.command("add")
+def closures_add(
+    ctx: typer.Context,
+    jurisdiction: JurisdictionOpt,
+    on: Annotated[str, typer.Option("--date", help="The day the court was closed.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why, e.g. 'clerk's office closed by a storm'.")
+    ],
+) -> None:
+    """Record a day a jurisdiction's courts were closed; docketed deadlines are recomputed.
+
+    Example: [bold]secretary closures add -j US-FED --date 2026-12-28 --reason "storm"[/]
+    """
+    cli = context(ctx)
+    with _flags():
+        parsed = Jurisdiction.parse(jurisdiction)
+        day = parse_date(on, field="date")
+    store = open_store(cli.settings().database_url)
+    try:
+        with _flags(), store.unit_of_work() as uow:
+            moved = docket.add_closure(uow, operator(), cli.clock.now(), parsed, day, reason)
+    finally:
+        store.dispose()
+    console.print(
+        f"Recorded: {parsed.value} courts closed on {long_date(day)}. "
+        f"{moved} docketed deadline{'s' if moved != 1 else ''} moved."
+    )
+
+
+@closures_app.command("list")
+def closures_list(
+    ctx: typer.Context,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="Only this jurisdiction.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the recorded court closures.
+
+    Example: [bold]secretary closures list --jurisdiction US-FED[/]
+    """
+    with _flags():
+        only = Jurisdiction.parse(jurisdiction) if jurisdiction else None
+    store = open_store(context(ctx).settings().database_url)
+    try:
+        with store.unit_of_work(readonly=True) as uow:
+            found = docket.list_closures(uow, operator(), only)
+    finally:
+        store.dispose()
+    rows = [
+        {"jurisdiction": c.jurisdiction, "date": c.closed_on.isoformat(), "reason": c.reason}
+        for c in found
+    ]
+    if as_json:
+        print_json({"data": rows, "count": len(rows)})
+        return
+    table = Table("jurisdiction", "date", "reason", title="Court closures")
+    for row in rows:
+        table.add_row(row["jurisdiction"], row["date"], row["reason"])
+    console.print(table)
+
+
+@closures_app.command("remove")
+def closures_remove(
+    ctx: typer.Context,
+    jurisdiction: JurisdictionOpt,
+    on: Annotated[str, typer.Option("--date", help="The closure's date.")],
+) -> None:
+    """Remove a recorded closure; docketed deadlines are recomputed.
+
+    Example: [bold]secretary closures remove -j US-FED --date 2026-12-28[/]
+    """
+    cli = context(ctx)
+    with _flags():
+        parsed = Jurisdiction.parse(jurisdiction)
+        day = parse_date(on, field="date")
+    store = open_store(cli.settings().database_url)
+    try:
+        with _flags(), store.unit_of_work() as uow:
+            moved = docket.remove_closure(uow, operator(), cli.clock.now(), parsed, day)
+    finally:
+        store.dispose()
+    console.print(
+        f"Removed the closure of {parsed.value} courts on {long_date(day)}. "
+        f"{moved} docketed deadline{'s' if moved != 1 else ''} moved."
+    )

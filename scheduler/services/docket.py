@@ -21,11 +21,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.courtdays import Jurisdiction, calendar_for, long_date
-from scheduler.domain import Deadline, Firm, Matter, MessageKind, OutboxMessage, Role, TriggerEvent
+from scheduler.domain import (
+    CourtClosure,
+    Deadline,
+    Firm,
+    Matter,
+    MessageKind,
+    OutboxMessage,
+    Role,
+    TriggerEvent,
+)
 from scheduler.errors import InvalidInput, NotAllowed, NotFound
 from scheduler.ports import UnitOfWork
 from scheduler.rules import ServiceMethod, deadlines_for_trigger, get_event
-from scheduler.services.access import Actor, can_see_matter, record, require_matter
+from scheduler.services.access import (
+    Actor,
+    can_see_matter,
+    record,
+    require_matter,
+    require_staff,
+)
 from scheduler.services.notifications import queue
 
 TICKLER_HOUR = time(8, 0)
@@ -73,8 +88,20 @@ def tickler_payload(deadline: Deadline, days_before: int, tickler_on: date) -> d
     }
 
 
+def _closures(uow: UnitOfWork, jurisdiction: str) -> tuple[tuple[date, str], ...]:
+    """The closures the firm recorded for a jurisdiction's courts, as (date, reason)."""
+    return tuple(
+        (c.closed_on, c.reason) for c in uow.docket.list_closures(jurisdiction=jurisdiction)
+    )
+
+
 def schedule_ticklers(
-    uow: UnitOfWork, firm: Firm, matter: Matter, deadline: Deadline, now: datetime
+    uow: UnitOfWork,
+    firm: Firm,
+    matter: Matter,
+    deadline: Deadline,
+    now: datetime,
+    closures: Sequence[tuple[date, str]] = (),
 ) -> int:
     """Withdraw a deadline's pending ticklers and queue new ones; how many were queued.
 
@@ -84,7 +111,7 @@ def schedule_ticklers(
     """
     uow.outbox.cancel_pending(deadline.id, [MessageKind.TICKLER])
     generation = len(uow.outbox.list(subject_id=deadline.id))
-    calendar = calendar_for(deadline.jurisdiction)
+    calendar = calendar_for(deadline.jurisdiction).with_closures(closures)
     recipients = [a for a in matter.responsible_attorneys if not matter.is_screened(a)]
     queued = 0
     for attorney_id in recipients:
@@ -129,17 +156,20 @@ def _store_deadlines(
     trigger: TriggerEvent,
     now: datetime,
     previous: Sequence[Deadline] = (),
+    *,
+    reschedule: bool = False,
 ) -> list[Deadline]:
     """Write the trigger's deadlines; (re)schedule ticklers of those that are new or moved."""
     firm = uow.firm.get()
-    fresh = deadlines_for_trigger(trigger, matter)
+    closures = _closures(uow, trigger.jurisdiction)
+    fresh = deadlines_for_trigger(trigger, matter, closures)
     before = {d.id: d for d in previous}
     uow.docket.remove_deadlines(trigger_id=trigger.id)
     for deadline in fresh:
         uow.docket.add_deadline(deadline)
         old = before.pop(deadline.id, None)
-        if old is None or old.due_on != deadline.due_on:
-            schedule_ticklers(uow, firm, matter, deadline, now)
+        if old is None or old.due_on != deadline.due_on or reschedule:
+            schedule_ticklers(uow, firm, matter, deadline, now, closures)
     for gone in before.values():
         uow.outbox.cancel_pending(gone.id, [MessageKind.TICKLER])
     return fresh
@@ -367,3 +397,85 @@ def deadlines_between(
     record(uow, actor, now, "list", "deadline", "*", f"{start}..{end}: {len(found)} deadlines")
     uow.commit()
     return found
+
+
+# --- court closures --------------------------------------------------------------------------
+
+
+def list_closures(
+    uow: UnitOfWork, actor: Actor, jurisdiction: Jurisdiction | None = None
+) -> list[CourtClosure]:
+    """The closures the firm recorded (court closures are public facts, not client data)."""
+    _require_docket_reader(actor)
+    return uow.docket.list_closures(jurisdiction=jurisdiction.value if jurisdiction else None)
+
+
+def _recompute_jurisdiction(uow: UnitOfWork, jurisdiction: Jurisdiction, now: datetime) -> int:
+    """Recompute every docketed trigger of a jurisdiction; how many deadlines moved.
+
+    Ticklers are rescheduled for all of them, since a closure can move a tickler's day too.
+    """
+    moved = 0
+    for trigger in uow.docket.list_triggers():
+        if trigger.jurisdiction != jurisdiction.value:
+            continue
+        matter = uow.matters.get(trigger.matter_id)
+        previous = [
+            d for d in uow.docket.list_deadlines(matter_id=matter.id) if d.trigger_id == trigger.id
+        ]
+        before = {d.id: d.due_on for d in previous}
+        fresh = _store_deadlines(uow, matter, trigger, now, previous, reschedule=True)
+        moved += sum(1 for d in fresh if before.get(d.id) != d.due_on)
+    return moved
+
+
+def add_closure(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    jurisdiction: Jurisdiction,
+    closed_on: date,
+    reason: str,
+) -> int:
+    """Record a day a jurisdiction's courts were closed; docketed deadlines are recomputed.
+
+    Returns how many deadlines moved.
+    """
+    require_staff(actor)
+    reason = reason.strip()
+    if not reason or len(reason) > 300:
+        raise InvalidInput("give the reason for the closure in 1 to 300 characters", field="reason")
+    calendar_for(jurisdiction).with_closures([(closed_on, reason)])  # in the calendars' years
+    uow.docket.add_closure(CourtClosure(jurisdiction.value, closed_on, reason))
+    moved = _recompute_jurisdiction(uow, jurisdiction, now)
+    record(
+        uow,
+        actor,
+        now,
+        "create",
+        "court_closure",
+        f"{jurisdiction.value}:{closed_on}",
+        f"deadlines moved={moved}",
+    )
+    uow.commit()
+    return moved
+
+
+def remove_closure(
+    uow: UnitOfWork, actor: Actor, now: datetime, jurisdiction: Jurisdiction, closed_on: date
+) -> int:
+    """Remove a recorded closure; docketed deadlines are recomputed. How many moved."""
+    require_staff(actor)
+    uow.docket.remove_closure(jurisdiction.value, closed_on)
+    moved = _recompute_jurisdiction(uow, jurisdiction, now)
+    record(
+        uow,
+        actor,
+        now,
+        "delete",
+        "court_closure",
+        f"{jurisdiction.value}:{closed_on}",
+        f"deadlines moved={moved}",
+    )
+    uow.commit()
+    return moved

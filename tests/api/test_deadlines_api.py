@@ -182,3 +182,34 @@ def test_walls_and_roles(api: TestClient, key_for: Any) -> None:
     )
     assert unknown.status_code == 422 and unknown.json()["field"] == "date"
     assert api.post("/v1/deadlines/compute", json={}).status_code == 401
+
+
+def test_court_closures(api: TestClient, key_for: Any) -> None:
+    staff = key_for("secretary")
+    api.post(
+        f"/v1/matters/{MATTER}/triggers",
+        json={"event": "complaint-served", "date": "2026-12-07"},
+        headers=staff,
+    )
+    added = api.post(
+        "/v1/court-closures",
+        json={"jurisdiction": "US-FED", "date": "2026-12-28", "reason": "storm"},
+        headers=staff,
+    )
+    assert added.status_code == 201 and added.json()["deadlines_moved"] >= 1
+    due = {
+        d["rule"]: d["due"]
+        for d in api.get(f"/v1/matters/{MATTER}/deadlines", headers=staff).json()["data"]
+    }
+    assert due["FED-ANSWER"] == "2026-12-29"
+    attorney = key_for("attorney", attorney_id="att-yilmaz")
+    assert api.get("/v1/court-closures", headers=attorney).json()["count"] == 1
+    refused = api.post(
+        "/v1/court-closures",
+        json={"jurisdiction": "US-FED", "date": "2026-12-29", "reason": "x"},
+        headers=attorney,
+    )
+    assert refused.status_code == 403
+    gone = api.delete("/v1/court-closures/US-FED/2026-12-28", headers=staff)
+    assert gone.status_code == 204
+    assert api.delete("/v1/court-closures/US-FED/2026-12-28", headers=staff).status_code == 404

@@ -164,3 +164,41 @@ def test_docket_of_a_demo_matter(run: Run, tmp_path: Path) -> None:
         db=db,
     )
     assert bad_event.exit_code == 2 and "--event" in bad_event.output
+
+
+def test_court_closures_commands(run: Run, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'firm.db'}"
+    assert run("demo", "--start", "2026-12-07", "--json", db=db).exit_code == 0
+    added = run(
+        "docket",
+        "add",
+        "--matter",
+        "mat-001",
+        "--event",
+        "trial-set",
+        "--date",
+        "2027-09-13",
+        "--json",
+        db=db,
+    )
+    assert added.exit_code == 0
+    # FED-EXPERT-DISCLOSURE (90 days before trial) falls on Tue Jun 15 2027; a closure that day
+    # moves this backward period to the court day before, Mon Jun 14 (the earlier date).
+    closed = run(
+        "closures", "add", "-j", "US-FED", "--date", "2027-06-15", "--reason", "flood", db=db
+    )
+    assert closed.exit_code == 0, closed.output
+    assert "1 docketed deadline moved" in " ".join(closed.output.split())
+    listed = json.loads(run("closures", "list", "--json", db=db).stdout)
+    assert listed["data"] == [{"jurisdiction": "US-FED", "date": "2027-06-15", "reason": "flood"}]
+    shown = json.loads(run("docket", "show", "--matter", "mat-001", "--json", db=db).stdout)
+    assert "2027-06-14" in {d["due"] for d in shown["deadlines"]}
+    again = run("closures", "add", "-j", "US-FED", "--date", "2027-06-15", "--reason", "x", db=db)
+    assert again.exit_code == 1
+    no_reason = run(
+        "closures", "add", "-j", "US-FED", "--date", "2027-06-17", "--reason", "", db=db
+    )
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    removed = run("closures", "remove", "-j", "US-FED", "--date", "2027-06-15", db=db)
+    assert removed.exit_code == 0
+    assert "1 docketed deadline moved" in " ".join(removed.output.split())

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from scheduler.clock import FixedClock
+from scheduler.courtdays import Jurisdiction
 from scheduler.domain import Firm, MessageKind, Role
-from scheduler.errors import InvalidInput, NotAllowed, NotFound
+from scheduler.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from scheduler.rules import ServiceMethod
 from scheduler.services import docket
 from scheduler.services.access import Actor, operator
@@ -263,3 +264,48 @@ def test_a_california_trigger_uses_california_rules(firm_store: Store, clock: Fi
     # 9 court days: Jan 14, 13, 12, 11, 8, 7, 6, 5, 4 -> Mon Jan 4. 5: Jan 14..8 -> Fri Jan 8.
     assert due["CA-OPPOSITION"] == D("2027-01-04")
     assert due["CA-REPLY"] == D("2027-01-08")
+
+
+def test_a_court_closure_moves_docketed_deadlines_and_back(
+    firm_store: Store, clock: FixedClock
+) -> None:
+    now = clock.now()
+    with firm_store.unit_of_work() as uow:
+        trigger = docket.record_trigger(
+            uow,
+            STAFF,
+            now,
+            matter_id="mat-a",
+            event="complaint-served",
+            occurred_on=D("2026-12-07"),
+        )
+    answer = f"ddl-{trigger.id.removeprefix('trg-')}-fed-answer"
+    fed = Jurisdiction.US_FED
+    with firm_store.unit_of_work() as uow:
+        moved = docket.add_closure(uow, STAFF, now, fed, D("2026-12-28"), "clerk's office closed")
+    assert moved == 1
+    with firm_store.unit_of_work(readonly=True) as uow:
+        (deadline,) = uow.docket.list_deadlines(matter_id="mat-a")
+        payload_due = {
+            m.payload["due_on"] for m in uow.outbox.list(subject_id=answer, status="pending")
+        }
+    # FRCP 6(a)(3): the last day, Mon Dec 28, the clerk's office was closed: Tue Dec 29.
+    assert deadline.due_on == D("2026-12-29")
+    assert any("clerk's office closed" in step for step in deadline.steps)
+    assert payload_due == {"2026-12-29"}
+    with firm_store.unit_of_work() as uow, pytest.raises(Conflict):
+        docket.add_closure(uow, STAFF, now, fed, D("2026-12-28"), "again")
+    with firm_store.unit_of_work() as uow:
+        attorney = Actor(Role.ATTORNEY, "key:a (attorney)", attorney_id="att-a")
+        with pytest.raises(NotAllowed):
+            docket.add_closure(uow, attorney, now, fed, D("2026-12-29"), "storm")
+        with pytest.raises(InvalidInput) as error:
+            docket.add_closure(uow, STAFF, now, fed, D("2026-12-29"), "  ")
+        assert error.value.field == "reason"
+        assert [c.closed_on for c in docket.list_closures(uow, attorney, fed)] == [D("2026-12-28")]
+    with firm_store.unit_of_work() as uow:
+        assert docket.remove_closure(uow, STAFF, now, fed, D("2026-12-28")) == 1
+    with firm_store.unit_of_work(readonly=True) as uow:
+        (deadline,) = uow.docket.list_deadlines(matter_id="mat-a")
+    assert deadline.due_on == D("2026-12-28")
+    assert [p[2] for p in _pending(firm_store, answer)] == [14, 7, 3, 1]
