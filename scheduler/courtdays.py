@@ -87,6 +87,8 @@ class Holiday:
     def describe(self) -> str:
         """Plain words for the day, e.g. "Memorial Day" or "the observed day of Christmas Day"."""
         if self.kind is DayKind.OBSERVED and self.actual is not None:
+            if self.settled:
+                return f"{self.name} (observed, as it falls on a {self.actual:%A})"
             return f"the day courts close for {self.name}, which falls on a {self.actual:%A}"
         if self.kind is DayKind.CLOSURE:
             return f"a day the court was closed ({self.name})"

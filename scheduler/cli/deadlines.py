@@ -164,10 +164,11 @@ def deadlines(
     with _flags():
         parsed = Jurisdiction.parse(jurisdiction)
         the_event = get_event(parsed, event)
+        day = parse_date(on, field="date")
         items = chain(
             parsed,
             the_event.id,
-            parse_date(on, field="date"),
+            day,
             ServiceMethod.parse(service),
             _closures(closed),
         )
@@ -177,13 +178,13 @@ def deadlines(
                 "jurisdiction": parsed.value,
                 "event": the_event.id,
                 "event_name": the_event.name,
-                "date": on,
+                "date": day.isoformat(),
                 "service": ServiceMethod.parse(service).value,
                 "deadlines": [item.to_json() for item in items],
             }
         )
         return
-    console.print(f"[bold]{the_event.name}[/] on {long_date(date.fromisoformat(on))}")
+    console.print(f"[bold]{the_event.name}[/] on {long_date(day)}")
     for item in items:
         console.print()
         _print_computation(f"{item.rule.title} [{item.rule.id}]", item.computation)
@@ -273,11 +274,13 @@ def _print_docket(result: docket.DocketView) -> None:
     for t in result.triggers:
         triggers.add_row(t.id, t.event, t.occurred_on.isoformat(), t.service)
     console.print(triggers)
-    table = Table("due", "deadline", "rule", "trigger", "ticklers")
+    table = Table("due", "deadline", "rule", "trigger", "ticklers (court days before)")
     for d in result.deadlines:
-        ticklers = ", ".join(
-            f"{m.payload.get('days_before')}d" for m in result.ticklers.get(d.id, [])
+        days_before = sorted(
+            {int(m.payload.get("days_before", 0)) for m in result.ticklers.get(d.id, [])},
+            reverse=True,
         )
+        ticklers = ", ".join(str(n) for n in days_before)
         table.add_row(
             f"{d.due_on:%a} {d.due_on.isoformat()}",
             d.title,

@@ -380,9 +380,7 @@ def _land_and_roll(trace: _Trace, day: date, what: str, *, forward: bool, cite: 
         f"{'forward to the next' if forward else 'back to the last'} court day, "
         f"{long_date(target)}"
     )
-    if skipped:
-        text += f" ({'; '.join(skipped)})"
-    trace.land(text + f" ({cite})")
+    trace.land(text + f" ({'; '.join([*skipped, cite])})")
     trace.cite(cite)
     return target
 
@@ -462,15 +460,18 @@ def _federal(request: PeriodRequest, reading: Reading, trace: _Trace) -> date:
     sign = -1 if before else 1
     moved = trace.calendar.add_calendar_days(end, sign * extension.days)
     trace.cite(extension.citation)
-    word = "before" if before else "after"
-    return _land_and_roll(
-        trace,
-        moved,
-        f"{extension.why} {word} the period would otherwise end: {extension.days} days {word} "
-        f"{long_date(end)}",
-        forward=not before,
-        cite=roll_cite,
-    )
+    if before:
+        what = (
+            f"Served by {request.service}: counting Rule 6(d)'s {extension.days} added days "
+            f"on this notice period too (see below), {extension.days} days before "
+            f"{long_date(end)}"
+        )
+    else:
+        what = (
+            f"{extension.why} after the period would otherwise end: {extension.days} days after "
+            f"{long_date(end)}"
+        )
+    return _land_and_roll(trace, moved, what, forward=not before, cite=roll_cite)
 
 
 def _california(request: PeriodRequest, reading: Reading, trace: _Trace) -> date:
