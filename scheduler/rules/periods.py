@@ -343,6 +343,10 @@ def _count(
     calendar = trace.calendar
     direction = "before" if before else "after"
     if court_days:
+        if calendar.jurisdiction is Jurisdiction.US_FED:
+            # A court day is a day the court is open; federal courts close on observed days,
+            # whatever Rule 6(a)(6) makes of them, so they are never counted as court days.
+            calendar = calendar.reading(count_unsettled=True)
         end = calendar.add_court_days(start, -days if before else days)
         skipped = _skipped(calendar, start, end)
         text = (

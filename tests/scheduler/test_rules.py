@@ -165,3 +165,10 @@ def test_new_york_notice_of_appeal_after_mail_service() -> None:
 def test_events_listing_is_filtered_by_jurisdiction() -> None:
     assert {e.jurisdiction for e in events(NY)} == {NY}
     assert len(events()) == len(EVENTS)
+
+
+def test_federal_court_days_never_count_a_day_the_courts_are_closed() -> None:
+    # 5 court days after Mon Jun 29 2026: Tue 30, Wed 1, Thu 2, (Fri Jul 3 closed for
+    # Independence Day), Mon 6, Tue Jul 7. Not an unsettled point: the court is not open.
+    result = compute(PeriodRequest(FED, D("2026-06-29"), 5, court_days=True))
+    assert result.due == D("2026-07-07") and result.unsettled == ()
