@@ -367,6 +367,16 @@ class Deadline:
     status: str = "open"
 
 
+@dataclass(frozen=True, slots=True)
+class CourtClosure:
+    """A day a court was closed, entered by the firm (a clerk's office inaccessible, FRCP
+    6(a)(3); a public office closed all day, Cal. CCP 12b); deadlines treat it as a holiday."""
+
+    jurisdiction: str
+    closed_on: date
+    reason: str = ""
+
+
 class FeedKind(enum.StrEnum):
     ATTORNEY = "attorney"
     CLIENT = "client"

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from scheduler.cli import db, demo, keys, outbox, serve  # noqa: F401  (each module registers its commands)
+from scheduler.cli import (  # noqa: F401  (each module registers its commands)
+    db,
+    deadlines,
+    demo,
+    keys,
+    outbox,
+    serve,
+)
 from scheduler.cli.app import app
 
 

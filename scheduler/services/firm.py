@@ -9,6 +9,7 @@ from scheduler.domain import Attorney, Client, Matter, Role, Room
 from scheduler.errors import Conflict, NotFound
 from scheduler.ports import UnitOfWork
 from scheduler.services.access import Actor, can_see_matter, record, require_staff
+from scheduler.services.docket import schedule_ticklers
 
 
 def list_attorneys(uow: UnitOfWork, actor: Actor) -> list[Attorney]:
@@ -90,7 +91,11 @@ def seed_demo_firm(uow: UnitOfWork, actor: Actor, now: datetime, demo: DemoFirm)
         )
     for appointment in demo.appointments:
         uow.appointments.add(appointment)
+    for trigger in demo.triggers:
+        uow.docket.add_trigger(trigger)
+    matters = {m.id: m for m in demo.matters}
     for deadline in demo.deadlines:
         uow.docket.add_deadline(deadline)
+        schedule_ticklers(uow, demo.firm, matters[deadline.matter_id], deadline, now)
     record(uow, actor, now, "create", "firm", "demo", f"seeded demo firm starting {demo.start}")
     uow.commit()

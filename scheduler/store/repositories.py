@@ -23,6 +23,7 @@ from scheduler.domain import (
     AuditEntry,
     BusyBlock,
     Client,
+    CourtClosure,
     Deadline,
     FeedToken,
     Firm,
@@ -46,6 +47,7 @@ from scheduler.store.tables import (
     BusyBlockRow,
     CalendarSourceRow,
     ClientRow,
+    CourtClosureRow,
     DeadlineRow,
     FeedTokenRow,
     FirmRow,
@@ -548,6 +550,74 @@ class SqlDocketRepository(_Repository):
         if row is None:
             raise NotFound("trigger event", trigger_id)
         return mapping.trigger_to_domain(row)
+
+    def list_triggers(self, *, matter_id: str | None = None) -> list[TriggerEvent]:
+        query = select(TriggerEventRow).order_by(
+            TriggerEventRow.occurred_on, TriggerEventRow.created_at, TriggerEventRow.id
+        )
+        if matter_id is not None:
+            query = query.where(TriggerEventRow.matter_id == matter_id)
+        return [mapping.trigger_to_domain(r) for r in self.session.scalars(query)]
+
+    def update_trigger(self, trigger: TriggerEvent) -> None:
+        row = self.session.get(TriggerEventRow, trigger.id)
+        if row is None:
+            raise NotFound("trigger event", trigger.id)
+        row.event = trigger.event
+        row.occurred_on = trigger.occurred_on
+        row.jurisdiction = trigger.jurisdiction
+        row.service = trigger.service
+        row.note = trigger.note
+        self.session.flush()
+
+    def remove_deadlines(self, *, trigger_id: str) -> int:
+        result = self.session.execute(
+            delete(DeadlineRow).where(DeadlineRow.trigger_id == trigger_id)
+        )
+        self.session.flush()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def list_closures(self, *, jurisdiction: str | None = None) -> list[CourtClosure]:
+        query = select(CourtClosureRow).order_by(
+            CourtClosureRow.closed_on, CourtClosureRow.jurisdiction
+        )
+        if jurisdiction is not None:
+            query = query.where(CourtClosureRow.jurisdiction == jurisdiction)
+        return [
+            CourtClosure(r.jurisdiction, r.closed_on, r.reason) for r in self.session.scalars(query)
+        ]
+
+    def add_closure(self, closure: CourtClosure) -> None:
+        if self.session.get(CourtClosureRow, (closure.jurisdiction, closure.closed_on)):
+            raise Conflict(
+                f"A closure of {closure.jurisdiction} courts on {closure.closed_on} is already "
+                "recorded."
+            )
+        self.session.add(
+            CourtClosureRow(
+                jurisdiction=closure.jurisdiction,
+                closed_on=closure.closed_on,
+                reason=closure.reason,
+                created_at=_recorded_at(),
+            )
+        )
+        self.session.flush()
+
+    def remove_closure(self, jurisdiction: str, closed_on: date) -> None:
+        row = self.session.get(CourtClosureRow, (jurisdiction, closed_on))
+        if row is None:
+            raise NotFound("court closure", f"{jurisdiction} {closed_on.isoformat()}")
+        self.session.delete(row)
+        self.session.flush()
+
+    def remove_trigger(self, trigger_id: str) -> None:
+        self.remove_deadlines(trigger_id=trigger_id)
+        result = self.session.execute(
+            delete(TriggerEventRow).where(TriggerEventRow.id == trigger_id)
+        )
+        if not getattr(result, "rowcount", 0):
+            raise NotFound("trigger event", trigger_id)
+        self.session.flush()
 
 
 class SqlAuditRepository(_Repository):

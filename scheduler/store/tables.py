@@ -293,6 +293,17 @@ class DeadlineRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
 
 
+class CourtClosureRow(Base):
+    """A day a court was closed (FRCP 6(a)(3), CCP 12b), entered by the firm."""
+
+    __tablename__ = "court_closures"
+
+    jurisdiction: Mapped[str] = mapped_column(String(16), primary_key=True)
+    closed_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column()
+
+
 class OutboxRow(Base):
     """A message the engine owes, written in the same transaction as the change that caused it."""
 
