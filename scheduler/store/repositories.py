@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -735,37 +737,28 @@ class SqlIdempotencyRepository(_Repository):
 
 class SqlOutboxRepository(_Repository):
     def add(self, message: OutboxMessage) -> bool:
-        exists = self.session.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
-        )
-        if exists is not None:
-            return False
-        savepoint = self.session.begin_nested()
-        try:
-            self.session.add(
-                OutboxRow(
-                    id=message.id,
-                    kind=message.kind.value,
-                    dedupe_key=message.dedupe_key,
-                    recipient=message.recipient,
-                    subject_id=message.subject_id,
-                    payload=dict(message.payload),
-                    due_at=message.due_at,
-                    status=message.status,
-                    attempts=message.attempts,
-                    lease_until=message.lease_until,
-                    last_error=message.last_error,
-                    message_id=message.message_id,
-                    created_at=message.created_at,
-                    sent_at=message.sent_at,
-                )
-            )
-            self.session.flush()
-        except IntegrityError:  # queued by a concurrent transaction a moment ago
-            savepoint.rollback()
-            return False
-        savepoint.commit()
-        return True
+        """One INSERT ... ON CONFLICT DO NOTHING: a message already queued (by this or a
+        concurrent transaction) is left as it is."""
+        values = {
+            "id": message.id,
+            "kind": message.kind.value,
+            "dedupe_key": message.dedupe_key,
+            "recipient": message.recipient,
+            "subject_id": message.subject_id,
+            "payload": dict(message.payload),
+            "due_at": message.due_at,
+            "status": message.status,
+            "attempts": message.attempts,
+            "lease_until": message.lease_until,
+            "last_error": message.last_error,
+            "message_id": message.message_id,
+            "created_at": message.created_at,
+            "sent_at": message.sent_at,
+        }
+        dialect = self.session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        result = self.session.execute(upsert(OutboxRow).values(**values).on_conflict_do_nothing())
+        return bool(getattr(result, "rowcount", 0))
 
     def list(
         self,
