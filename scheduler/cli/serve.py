@@ -6,7 +6,6 @@ import os
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from scheduler.cli.app import app, console, context
 from scheduler.errors import InvalidInput
@@ -48,6 +47,8 @@ def serve(
     # Workers build their settings from the environment.
     os.environ["SECRETARY_DATABASE_URL"] = settings.database_url
     os.environ["SECRETARY_DISPATCH_INTERVAL_SECONDS"] = str(dispatch_interval)
+    import uvicorn
+
     console.print(f"Serving the API on http://{host}:{port} (docs at /docs), {workers} worker(s).")
     uvicorn.run(
         "api.app:create_app",
