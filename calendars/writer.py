@@ -57,10 +57,10 @@ def format_duration(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days and not rest:
+    days, within_day = divmod(seconds, 86400)
+    hours, within_hour = divmod(within_day, 3600)
+    minutes, secs = divmod(within_hour, 60)
+    if days and not within_day:
         if days % 7 == 0:
             return f"{sign}P{days // 7}W"
         return f"{sign}P{days}D"
