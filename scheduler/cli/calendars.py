@@ -489,6 +489,9 @@ def calendars_sync(
     interval: Annotated[
         int, typer.Option("--interval", help="Seconds between rounds when running on.")
     ] = 60,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print results as JSON (with --source or --once).")
+    ] = False,
 ) -> None:
     """Poll the subscription and CalDAV calendars that are due, and keep polling.
 
@@ -505,10 +508,19 @@ def calendars_sync(
     try:
         if source is not None:
             summary = sync_source(store, reader, operator(), cli.clock.now(), source)
-            _print_summary(summary, False)
+            _print_summary(summary, as_json)
             return
         while True:
             outcomes = sync_due(store, reader, operator(), cli.clock.now())
+            if as_json and once:
+                print_json(
+                    [
+                        {"source_id": o.source_id, "error": o.error}
+                        | (o.summary.to_json() if o.summary else {})
+                        for o in outcomes
+                    ]
+                )
+                raise typer.Exit(1 if any(o.error for o in outcomes) else 0)
             failed = 0
             for outcome in outcomes:
                 if outcome.summary is not None:

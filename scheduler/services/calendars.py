@@ -40,7 +40,7 @@ from calendars.confidential import adverse_names, redact
 from calendars.feeds import Feed, FeedAlarm, FeedEvent, render_feed, strong_etag
 from calendars.ics_import import ImportOptions, ImportProblem, busy_from_documents
 from calendars.invites import InvitationParties, Method, Recipient, render_invitation
-from calendars.sources import Fetched, normalise_url, redact_url
+from calendars.sources import Fetched, is_loopback, normalise_url, redact_url
 from calendars.wording import format_when, join_names
 from scheduler.domain import (
     Appointment,
@@ -283,6 +283,11 @@ def add_caldav_source(
     environment variable that holds it wherever ``secretary calendars sync`` runs."""
     _require_own_calendar(uow, actor, attorney_id)
     url = normalise_url(url)
+    if url.startswith("http://") and not is_loopback(url):
+        raise InvalidInput(
+            "a CalDAV password is sent only over https://; use the server's https address",
+            field="url",
+        )
     if password_env and not _ENV_NAME.match(password_env):
         raise InvalidInput(
             "name an environment variable (letters, digits and _), e.g. CALDAV_PASSWORD_OKAFOR",
