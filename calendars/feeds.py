@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from calendars.text import escape_text
+from calendars.text import FOLD_OCTETS, escape_text, fold_line
 from calendars.writer import PRODID, IcsWriter, format_date, format_duration, format_utc
 
 REFRESH = "PT1H"
@@ -73,17 +73,29 @@ def render_feed(feed: Feed) -> bytes:
     w.text("X-WR-TIMEZONE", feed.timezone, multiline=False)
     w.raw("REFRESH-INTERVAL", REFRESH, [("VALUE", "DURATION")])
     w.raw("X-PUBLISHED-TTL", REFRESH)
-    for event in feed.events:
-        _event(w.lines, event)
-    w.end("VCALENDAR")
-    return w.to_bytes()
+    stamps: dict[datetime, str] = {}
+    body = "".join([_event(e, stamps) for e in feed.events])
+    return w.to_bytes() + body.encode("utf-8") + b"END:VCALENDAR\r\n"
 
 
-def _event(out: list[str], event: FeedEvent) -> None:
-    add = out.append
-    add("BEGIN:VEVENT")
-    add("UID:" + escape_text(event.uid, multiline=False))
-    add("DTSTAMP:" + format_utc(event.stamp))
+def _text(name: str, value: str, multiline: bool = False) -> str:
+    line = name + escape_text(value, multiline=multiline)
+    # escape_text leaves no line break, so a short ASCII line needs nothing more.
+    return line if len(line) <= FOLD_OCTETS and line.isascii() else fold_line(line)
+
+
+def _event(event: FeedEvent, stamps: dict[datetime, str]) -> str:
+    """One VEVENT, folded, CRLF after each line. Free text goes through ``escape_text`` (no line
+    break survives it) and ``fold_line`` (which refuses one); every other line is made here."""
+    stamp = stamps.get(event.stamp)
+    if stamp is None:
+        stamp = stamps[event.stamp] = format_utc(event.stamp)
+    lines = [
+        "BEGIN:VEVENT",
+        _text("UID:", event.uid),
+        "DTSTAMP:" + stamp,
+    ]
+    add = lines.append
     if event.day is not None:
         add("DTSTART;VALUE=DATE:" + format_date(event.day))
         add("DTEND;VALUE=DATE:" + format_date(event.day + timedelta(days=1)))
@@ -94,11 +106,11 @@ def _event(out: list[str], event: FeedEvent) -> None:
         raise ValueError("a feed event needs a day or a start and an end")
     if event.sequence:
         add(f"SEQUENCE:{event.sequence:d}")
-    add("SUMMARY:" + escape_text(event.summary, multiline=False))
+    add(_text("SUMMARY:", event.summary))
     if event.location:
-        add("LOCATION:" + escape_text(event.location, multiline=False))
+        add(_text("LOCATION:", event.location))
     if event.description:
-        add("DESCRIPTION:" + escape_text(event.description))
+        add(_text("DESCRIPTION:", event.description, True))
     add(_STATUS[event.status])
     add("TRANSP:OPAQUE" if event.busy else "TRANSP:TRANSPARENT")
     if event.private:
@@ -109,9 +121,10 @@ def _event(out: list[str], event: FeedEvent) -> None:
         add("BEGIN:VALARM")
         add("ACTION:DISPLAY")
         add("TRIGGER:" + format_duration(-alarm.before))
-        add("DESCRIPTION:" + escape_text(alarm.text, multiline=False))
+        add(_text("DESCRIPTION:", alarm.text))
         add("END:VALARM")
-    add("END:VEVENT")
+    add("END:VEVENT\r\n")
+    return "\r\n".join(lines)
 
 
 _STATUS = {s: f"STATUS:{s}" for s in ("CONFIRMED", "TENTATIVE", "CANCELLED")}

@@ -156,10 +156,7 @@ def busy_from_documents(documents: Iterable[bytes | str], options: ImportOptions
                 raise ImportRejected(problems + late) from None
             problems += late
         result.problems.extend(problems)
-        for occurrence in occurrences:
-            interval = _busy_interval(occurrence, options, result)
-            if interval is not None:
-                intervals.append(interval)
+        intervals += _busy_intervals(occurrences, options, result)
     window = Interval(options.window_start.astimezone(UTC), options.window_end.astimezone(UTC))
     result.blocks = clip(merge(intervals), window)
     return result
@@ -266,25 +263,53 @@ def _drop_series(calendar: Calendar, uids: set[str]) -> None:
 # --- expansion -------------------------------------------------------------------------------
 
 
-def _expand(calendar: Calendar, options: ImportOptions) -> list[Component]:
+@dataclass(frozen=True, slots=True)
+class _Occurrence:
+    """One occurrence: the component it comes from (the master or its override) and its times."""
+
+    component: Component
+    start: date | datetime
+    end: date | datetime
+
+
+class _OccurrenceQuery(recurring_ical_events.CalendarQuery):  # type: ignore[misc]
+    """Occurrences without a copy of the component for each one.
+
+    ``recurring_ical_events`` normally returns every occurrence as a new component (a copy of its
+    series with the occurrence's times); for a year of weekly meetings that copy is most of the
+    work. Busy time needs only the times and the source component's status, so this keeps those.
+    """
+
+    def _occurrences_to_components(self, occurrences: list[Any]) -> list[_Occurrence]:
+        found: list[_Occurrence] = []
+        for occurrence in occurrences:
+            source = getattr(getattr(occurrence, "_adapter", None), "_component", None)
+            if source is None:  # a future version of the library: take the documented way
+                source = occurrence.as_component(False)
+            found.append(_Occurrence(source, occurrence.start, occurrence.end))
+        return found
+
+
+def _expand(calendar: Calendar, options: ImportOptions) -> list[_Occurrence]:
     # Widen by a day each side: all-day and floating events are placed in the attorney's zone
     # afterwards, and the result is clipped to the exact window then.
     start = options.window_start.astimezone(UTC) - timedelta(days=1)
     end = options.window_end.astimezone(UTC) + timedelta(days=1)
-    found: list[Component] = recurring_ical_events.of(calendar).between(start, end)
+    query = recurring_ical_events.of(calendar, calendar_query=_OccurrenceQuery)
+    found: list[_Occurrence] = query.between(start, end)
     return found
 
 
 def _expand_each_series(
     calendar: Calendar, options: ImportOptions
-) -> tuple[list[Component], list[ImportProblem]]:
+) -> tuple[list[_Occurrence], list[ImportProblem]]:
     """Expand series one by one, to name the ones the expander cannot handle."""
     zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
     groups: dict[str, list[Component]] = defaultdict(list)
     for component in calendar.subcomponents:
         if component.name == "VEVENT":
             groups[_describe(component)[0]].append(component)
-    occurrences: list[Component] = []
+    occurrences: list[_Occurrence] = []
     problems: list[ImportProblem] = []
     for members in groups.values():
         single = Calendar()
@@ -324,33 +349,33 @@ def _is_busy(event: Component, emails: Sequence[str]) -> bool:
     return True
 
 
-def _busy_interval(
-    event: Component, options: ImportOptions, result: ImportResult
-) -> Interval | None:
-    result.occurrences += 1
+def _busy_intervals(
+    occurrences: list[_Occurrence], options: ImportOptions, result: ImportResult
+) -> list[Interval]:
     emails = tuple(e.lower() for e in options.emails)
-    if not _is_busy(event, emails):
-        result.ignored += 1
-        return None
     zone = ZoneInfo(options.zone)
-    start = event.get("DTSTART").dt
-    end_prop = event.get("DTEND")
-    if end_prop is not None:
-        end = end_prop.dt
-    elif event.get("DURATION") is not None:
-        end = start + event.get("DURATION").dt
-    elif isinstance(start, datetime):
-        end = start  # RFC 5545: a DATE-TIME start alone takes no time
-    else:
-        end = start + timedelta(days=1)  # a DATE start alone is that whole day
-    begins, floating_start = _instant(start, zone)
-    ends, floating_end = _instant(end, zone)
-    if floating_start or floating_end:
-        result.floating += 1
-    if ends <= begins:
-        result.ignored += 1
-        return None
-    return Interval(begins, ends)
+    busy: dict[int, bool] = {}  # per source component: a series shares its status
+    intervals: list[Interval] = []
+    for occurrence in occurrences:
+        result.occurrences += 1
+        key = id(occurrence.component)
+        keep = busy.get(key)
+        if keep is None:
+            keep = busy[key] = _is_busy(occurrence.component, emails)
+        if not keep:
+            result.ignored += 1
+            continue
+        begins, floating_start = _instant(occurrence.start, zone)
+        ends, floating_end = _instant(occurrence.end, zone)
+        if isinstance(occurrence.start, datetime) and not isinstance(occurrence.end, datetime):
+            ends = begins  # a malformed mix of date and date-time: no length we can trust
+        if floating_start or floating_end:
+            result.floating += 1
+        if ends <= begins:
+            result.ignored += 1
+            continue
+        intervals.append(Interval(begins, ends))
+    return intervals
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> tuple[datetime, bool]:

@@ -20,7 +20,8 @@ import re
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029\x0b\x0c]")
 # Control characters that are not allowed in TEXT (HTAB is allowed; line breaks are handled above).
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+# What clean_text must see: controls and unusual line breaks (a plain LF is escaped directly).
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 _SAFE_TEXT = re.compile(r"[^\\;,\r\n\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]*\Z")
 
 FOLD_OCTETS = 75
@@ -40,7 +41,7 @@ def escape_text(value: str, *, multiline: bool = True) -> str:
     """
     if _SAFE_TEXT.match(value):
         return value
-    if _UNSAFE.search(value):
+    if _NEEDS_CLEANING.search(value) or (not multiline and "\n" in value):
         value = clean_text(value, multiline=multiline)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
@@ -75,10 +76,16 @@ def fold_line(line: str) -> str:
     A fold never splits a multi-byte UTF-8 character; continuation lines start with one space,
     which counts toward their 75 octets. A line that still holds a line break is refused.
     """
-    if len(line) <= FOLD_OCTETS and line.isascii():
+    if line.isascii():
         if "\r" in line or "\n" in line:
             raise ValueError("a content line may not contain a line break; escape the value first")
-        return line
+        if len(line) <= FOLD_OCTETS:
+            return line
+        # ASCII: one character is one octet, so the folds fall at fixed places.
+        rest = FOLD_OCTETS - 1
+        parts = [line[:FOLD_OCTETS]]
+        parts += [line[i : i + rest] for i in range(FOLD_OCTETS, len(line), rest)]
+        return "\r\n ".join(parts)
     return fold(line)[:-2].decode("utf-8")
 
 
