@@ -110,9 +110,9 @@ def _not_modified(request: Request, feed: RenderedFeed) -> bool:
     return False
 
 
-@router.api_route(
+@router.head("/v1/feeds/{token}.ics", response_class=Response, include_in_schema=False)
+@router.get(
     "/v1/feeds/{token}.ics",
-    methods=["GET", "HEAD"],
     response_class=Response,
     responses={
         200: {"content": {"text/calendar": {}}, "description": "The calendar."},

@@ -108,6 +108,8 @@ def radicale(folder: Path, users: dict[str, str]) -> Iterator[Radicale]:
             str(htpasswd),
             "--auth-htpasswd-encryption",
             "plain",
+            "--auth-delay",
+            "0",
             "--logging-level",
             "error",
         ],
