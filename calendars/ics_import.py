@@ -181,19 +181,22 @@ def _check_and_repair(calendar: Calendar) -> list[ImportProblem]:
     for event in calendar.walk("VEVENT"):
         uid, summary = _describe(event)
         reasons: list[str] = []
-        for name, _message in getattr(event, "errors", []):
-            reasons.append(f"its {name} property cannot be read")
+        broken = list(dict.fromkeys(name for name, _message in getattr(event, "errors", [])))
+        if broken:
+            reasons.append(f"its {', '.join(broken)} cannot be read")
         if "DTSTART" not in event:
             reasons.append("it has no start time (DTSTART)")
+        unknown: list[str] = []
         for name in TIME_PROPERTIES:
             if name not in event:
                 continue
             current: Any = event[name]
             values = current if isinstance(current, list) else [current]
             for value in values:
-                unknown = _repair_zone(event, name, value)
-                if unknown is not None:
-                    reasons.append(f"its time zone '{unknown}' is not known ({name})")
+                zone = _repair_zone(event, name, value)
+                if zone is not None and zone not in unknown:
+                    unknown.append(zone)
+        reasons += [f"its time zone '{zone}' is not known" for zone in unknown]
         if reasons:
             problems.append(ImportProblem(uid, summary, "; ".join(dict.fromkeys(reasons))))
     return problems

@@ -465,16 +465,17 @@ def calendars_list(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "attorney", "kind", "label", "blocks", "last polled", "last problem")
+    table = Table("attorney", "kind", "label", "blocks", "last polled", "last problem")
+    table.add_column("id", no_wrap=True)
     for r in rows:
         table.add_row(
-            str(r["id"]),
             str(r["attorney_id"]),
             str(r["kind"]),
             str(r["label"]),
             str(r["busy_blocks"]),
             str(r["last_polled_at"] or "")[:16],
             str(r["last_error"] or "")[:60],
+            str(r["id"]),
         )
     console.print(table)
 
