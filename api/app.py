@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.background import start_dispatcher
+from api.background import start_background
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.routes import ROUTERS
@@ -44,12 +44,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        dispatcher = start_dispatcher(settings, the_store, the_clock)
+        background = start_background(settings, the_store, the_clock)
         try:
             yield
         finally:
-            if dispatcher is not None:
-                dispatcher.stop()
+            if background is not None:
+                background.stop()
             if owns_store:
                 the_store.dispose()
 

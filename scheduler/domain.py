@@ -230,6 +230,31 @@ class BusyBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """Where an attorney's busy times come from: an uploaded file, a subscription URL, a CalDAV
+    calendar, or entries made by hand.
+
+    ``url`` may itself be a secret (a "secret address" feed): it is never printed in full.
+    CalDAV passwords are never stored: ``password_env`` names the environment variable that
+    holds the password wherever the sync runs.
+    """
+
+    id: str
+    attorney_id: AttorneyId
+    kind: str  # file | upload | url | caldav | manual
+    created_at: datetime
+    url: str = ""
+    label: str = ""
+    username: str = ""
+    password_env: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    poll_minutes: int = 15
+    last_polled_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Client:
     id: ClientId
     name: str

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import deadlines, firm, health
+from api.routes import calendars, deadlines, feeds, firm, health
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, firm.router, deadlines.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    firm.router,
+    deadlines.router,
+    feeds.router,
+    calendars.router,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.cli import (  # noqa: F401  (each module registers its commands)
+    calendars,
     db,
     deadlines,
     demo,

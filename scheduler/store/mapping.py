@@ -10,6 +10,7 @@ from scheduler.domain import (
     Attorney,
     AuditEntry,
     BusyBlock,
+    CalendarSource,
     Client,
     Deadline,
     FeedKind,
@@ -33,6 +34,7 @@ from scheduler.store.tables import (
     AttorneyRow,
     AuditRow,
     BusyBlockRow,
+    CalendarSourceRow,
     ClientRow,
     DeadlineRow,
     FeedTokenRow,
@@ -206,6 +208,39 @@ def busy_to_domain(row: BusyBlockRow) -> BusyBlock:
         ends_at=row.ends_at,
         source_id=row.source_id,
     )
+
+
+def calendar_source_to_domain(row: CalendarSourceRow) -> CalendarSource:
+    return CalendarSource(
+        id=row.id,
+        attorney_id=row.attorney_id,
+        kind=row.kind,
+        created_at=row.created_at,
+        url=row.url,
+        label=row.label,
+        username=row.username,
+        password_env=row.password_env,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        poll_minutes=row.poll_minutes,
+        last_polled_at=row.last_polled_at,
+        last_error=row.last_error,
+    )
+
+
+def calendar_source_fill_row(row: CalendarSourceRow, source: CalendarSource) -> None:
+    row.attorney_id = source.attorney_id
+    row.kind = source.kind
+    row.created_at = source.created_at
+    row.url = source.url
+    row.label = source.label
+    row.username = source.username
+    row.password_env = source.password_env
+    row.etag = source.etag
+    row.last_modified = source.last_modified
+    row.poll_minutes = source.poll_minutes
+    row.last_polled_at = source.last_polled_at
+    row.last_error = source.last_error
 
 
 def time_off_to_domain(row: TimeOffRow) -> TimeOff:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from scheduler.domain import (
     Attorney,
     AuditEntry,
     BusyBlock,
+    CalendarSource,
     Client,
     CourtClosure,
     Deadline,
@@ -464,6 +465,44 @@ class SqlBusyRepository(_Repository):
             self.session.execute(insert(BusyBlockRow), values)
         return len(values)
 
+    def save_source(self, source: CalendarSource) -> None:
+        row = self.session.get(CalendarSourceRow, source.id)
+        if row is None:
+            row = CalendarSourceRow(id=source.id)
+            self.session.add(row)
+        mapping.calendar_source_fill_row(row, source)
+        self.session.flush()
+
+    def get_source(self, source_id: str) -> CalendarSource:
+        row = self.session.get(CalendarSourceRow, source_id)
+        if row is None:
+            raise NotFound("calendar source", source_id)
+        return mapping.calendar_source_to_domain(row)
+
+    def list_sources(self, *, attorney_id: str | None = None) -> list[CalendarSource]:
+        query = select(CalendarSourceRow).order_by(
+            CalendarSourceRow.attorney_id, CalendarSourceRow.id
+        )
+        if attorney_id is not None:
+            query = query.where(CalendarSourceRow.attorney_id == attorney_id)
+        return [mapping.calendar_source_to_domain(r) for r in self.session.scalars(query)]
+
+    def remove_source(self, source_id: str) -> None:
+        row = self.session.get(CalendarSourceRow, source_id)
+        if row is None:
+            raise NotFound("calendar source", source_id)
+        self.session.execute(delete(BusyBlockRow).where(BusyBlockRow.source_id == source_id))
+        self.session.delete(row)
+        self.session.flush()
+
+    def count_blocks(self, source_id: str) -> int:
+        count = self.session.scalar(
+            select(func.count())
+            .select_from(BusyBlockRow)
+            .where(BusyBlockRow.source_id == source_id)
+        )
+        return int(count or 0)
+
 
 class SqlTimeOffRepository(_Repository):
     def list_between(
@@ -706,6 +745,12 @@ class SqlFeedTokenRepository(_Repository):
     def list(self) -> list[FeedToken]:
         rows = self.session.scalars(select(FeedTokenRow).order_by(FeedTokenRow.created_at))
         return [mapping.feed_token_to_domain(r) for r in rows]
+
+    def get(self, token_id: str) -> FeedToken:
+        row = self.session.get(FeedTokenRow, token_id)
+        if row is None:
+            raise NotFound("feed token", token_id)
+        return mapping.feed_token_to_domain(row)
 
     def revoke(self, token_id: str, at: datetime) -> None:
         row = self.session.get(FeedTokenRow, token_id)

@@ -109,6 +109,9 @@ class CalendarSourceRow(Base):
     last_polled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column()
+    # Added in 0105: CalDAV login name, and the environment variable holding its password.
+    username: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    password_env: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class BusyBlockRow(Base):
