@@ -460,3 +460,47 @@ class AuditEntry:
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A UTC instant; a small convenience for demo data and tests."""
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A short reservation of a slot while a client confirms; it lapses at ``expires_at``.
+
+    While it lasts, nobody else is offered or given that time; the client (``client_id``) it was
+    made for can book it.
+    """
+
+    id: str
+    attorney_ids: tuple[AttorneyId, ...]
+    starts_at: datetime
+    ends_at: datetime
+    expires_at: datetime
+    created_by: str
+    created_at: datetime
+    client_id: ClientId | None = None
+    room_id: RoomId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDay:
+    """A date the whole firm is closed (a holiday, an office closure), in the firm's zone."""
+
+    day: date
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Occupancy:
+    """The bare time of an active appointment: what availability needs, nothing confidential.
+
+    ``attorney_id`` is set when the row says "this attorney attends"; room and client rows carry
+    ``room_id`` and ``client_id``.
+    """
+
+    appointment_id: AppointmentId
+    starts_at: datetime
+    ends_at: datetime
+    buffer_minutes: int = 0
+    attorney_id: AttorneyId | None = None
+    room_id: RoomId | None = None
+    client_id: ClientId | None = None

@@ -23,12 +23,15 @@ from scheduler.domain import (
     AuditEntry,
     BusyBlock,
     Client,
+    ClosedDay,
     Deadline,
     FeedToken,
     Firm,
+    Hold,
     IdempotencyRecord,
     Matter,
     MessageKind,
+    Occupancy,
     OutboxMessage,
     Room,
     TimeOff,
@@ -46,9 +49,11 @@ from scheduler.store.tables import (
     BusyBlockRow,
     CalendarSourceRow,
     ClientRow,
+    ClosedDayRow,
     DeadlineRow,
     FeedTokenRow,
     FirmRow,
+    HoldRow,
     IdempotencyKeyRow,
     MatterAttorneyRow,
     MatterRow,
@@ -121,6 +126,13 @@ class SqlAttorneyRepository(_Repository):
         self.session.add(mapping.attorney_to_row(attorney))
         self.session.flush()
 
+    def update(self, attorney: Attorney) -> None:
+        row = self.session.get(AttorneyRow, attorney.id)
+        if row is None:
+            raise NotFound("attorney", attorney.id)
+        mapping.attorney_fill_row(row, attorney)
+        self.session.flush()
+
 
 class SqlClientRepository(_Repository):
     def get(self, client_id: str) -> Client:
@@ -135,6 +147,13 @@ class SqlClientRepository(_Repository):
 
     def add(self, client: Client) -> None:
         self.session.add(mapping.client_to_row(client))
+        self.session.flush()
+
+    def update(self, client: Client) -> None:
+        row = self.session.get(ClientRow, client.id)
+        if row is None:
+            raise NotFound("client", client.id)
+        mapping.client_fill_row(row, client)
         self.session.flush()
 
 
@@ -219,6 +238,36 @@ class SqlMatterRepository(_Repository):
             )
         self.session.flush()
 
+    def update(self, matter: Matter) -> None:
+        row = self.session.get(MatterRow, matter.id)
+        if row is None:
+            raise NotFound("matter", matter.id)
+        row.client_id = matter.client_id
+        row.title = matter.title
+        row.jurisdiction = matter.jurisdiction
+        row.practice_area = matter.practice_area
+        row.court = matter.court
+        row.opened_on = matter.opened_on
+        row.status = matter.status
+        for table in (MatterAttorneyRow, MatterScreenRow, AdversePartyRow):
+            self.session.execute(delete(table).where(table.matter_id == matter.id))
+        values = [
+            {"matter_id": matter.id, "attorney_id": a, "position": i}
+            for i, a in enumerate(matter.responsible_attorneys)
+        ]
+        if values:
+            self.session.execute(insert(MatterAttorneyRow), values)
+        screens = [{"matter_id": matter.id, "attorney_id": a} for a in matter.screened_attorneys]
+        if screens:
+            self.session.execute(insert(MatterScreenRow), screens)
+        parties = [
+            {"matter_id": matter.id, "name": p.name, "client_id": p.client_id}
+            for p in matter.adverse_parties
+        ]
+        if parties:
+            self.session.execute(insert(AdversePartyRow), parties)
+        self.session.flush()
+
 
 class SqlRoomRepository(_Repository):
     def get(self, room_id: str) -> Room:
@@ -237,6 +286,13 @@ class SqlRoomRepository(_Repository):
         self.session.add(
             RoomRow(id=room.id, name=room.name, capacity=room.capacity, location=room.location)
         )
+        self.session.flush()
+
+    def update(self, room: Room) -> None:
+        row = self.session.get(RoomRow, room.id)
+        if row is None:
+            raise NotFound("room", room.id)
+        row.name, row.capacity, row.location = room.name, room.capacity, room.location
         self.session.flush()
 
 
@@ -292,6 +348,74 @@ class SqlAppointmentRepository(_Repository):
             .order_by(AppointmentRow.starts_at, AppointmentRow.id)
         )
         return self._with_attorneys(list(rows))
+
+    def occupancy(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        attorney_ids: Sequence[str] = (),
+        room_ids: Sequence[str] = (),
+        client_ids: Sequence[str] = (),
+    ) -> list[Occupancy]:
+        """Bare times of active appointments, read with Core (no ORM objects): fast."""
+        found: list[Occupancy] = []
+        a, at = AppointmentRow, AppointmentAttorneyRow
+        if attorney_ids:
+            by_attorney = self.session.execute(
+                select(
+                    at.appointment_id, at.attorney_id, at.starts_at, at.ends_at, a.buffer_minutes
+                )
+                .join(a, a.id == at.appointment_id)
+                .where(
+                    at.attorney_id.in_(list(attorney_ids)),
+                    at.starts_at < end,
+                    at.ends_at > start,
+                    at.status != "cancelled",
+                )
+            )
+            found.extend(
+                Occupancy(
+                    appointment_id=i, attorney_id=who, starts_at=s, ends_at=e, buffer_minutes=b
+                )
+                for i, who, s, e, b in by_attorney
+            )
+        if room_ids:
+            by_room = self.session.execute(
+                select(a.id, a.room_id, a.starts_at, a.ends_at, a.buffer_minutes).where(
+                    a.room_id.in_(list(room_ids)),
+                    a.starts_at < end,
+                    a.ends_at > start,
+                    a.status != "cancelled",
+                )
+            )
+            found.extend(
+                Occupancy(appointment_id=i, room_id=r, starts_at=s, ends_at=e, buffer_minutes=b)
+                for i, r, s, e, b in by_room
+            )
+        if client_ids:
+            by_client = self.session.execute(
+                select(
+                    a.id, a.client_id, a.room_id, a.starts_at, a.ends_at, a.buffer_minutes
+                ).where(
+                    a.client_id.in_(list(client_ids)),
+                    a.starts_at < end,
+                    a.ends_at > start,
+                    a.status != "cancelled",
+                )
+            )
+            found.extend(
+                Occupancy(
+                    appointment_id=i,
+                    client_id=c,
+                    room_id=r,
+                    starts_at=s,
+                    ends_at=e,
+                    buffer_minutes=b,
+                )
+                for i, c, r, s, e, b in by_client
+            )
+        return found
 
     def _with_attorneys(self, rows: list[AppointmentRow]) -> list[Appointment]:
         if not rows:
@@ -478,6 +602,81 @@ class SqlTimeOffRepository(_Repository):
                 created_at=_recorded_at(),
             )
         )
+        self.session.flush()
+
+    def get(self, time_off_id: str) -> TimeOff:
+        row = self.session.get(TimeOffRow, time_off_id)
+        if row is None:
+            raise NotFound("time off", time_off_id)
+        return mapping.time_off_to_domain(row)
+
+    def delete(self, time_off_id: str) -> None:
+        row = self.session.get(TimeOffRow, time_off_id)
+        if row is None:
+            raise NotFound("time off", time_off_id)
+        self.session.delete(row)
+        self.session.flush()
+
+
+class SqlHoldRepository(_Repository):
+    def add(self, hold: Hold) -> None:
+        self.session.add(
+            HoldRow(
+                id=hold.id,
+                client_id=hold.client_id,
+                attorney_ids=list(hold.attorney_ids),
+                room_id=hold.room_id,
+                starts_at=hold.starts_at,
+                ends_at=hold.ends_at,
+                expires_at=hold.expires_at,
+                created_by=hold.created_by,
+                created_at=hold.created_at,
+            )
+        )
+        self.session.flush()
+
+    def get(self, hold_id: str) -> Hold:
+        row = self.session.get(HoldRow, hold_id)
+        if row is None:
+            raise NotFound("hold", hold_id)
+        return mapping.hold_to_domain(row)
+
+    def list_active(self, start: datetime, end: datetime, now: datetime) -> list[Hold]:
+        rows = self.session.scalars(
+            select(HoldRow)
+            .where(HoldRow.expires_at > now, HoldRow.starts_at < end, HoldRow.ends_at > start)
+            .order_by(HoldRow.starts_at, HoldRow.id)
+        )
+        return [mapping.hold_to_domain(r) for r in rows]
+
+    def delete(self, hold_id: str) -> None:
+        self.session.execute(delete(HoldRow).where(HoldRow.id == hold_id))
+
+    def purge_expired(self, now: datetime) -> int:
+        result = self.session.execute(delete(HoldRow).where(HoldRow.expires_at <= now))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SqlClosedDayRepository(_Repository):
+    def list(self, *, start: date | None = None, end: date | None = None) -> list[ClosedDay]:
+        query = select(ClosedDayRow).order_by(ClosedDayRow.day)
+        if start is not None:
+            query = query.where(ClosedDayRow.day >= start)
+        if end is not None:
+            query = query.where(ClosedDayRow.day <= end)
+        return [mapping.closed_day_to_domain(r) for r in self.session.scalars(query)]
+
+    def add(self, closed: ClosedDay) -> None:
+        if self.session.get(ClosedDayRow, closed.day) is not None:
+            raise Conflict(f"{closed.day.isoformat()} is already a closed day.")
+        self.session.add(ClosedDayRow(day=closed.day, reason=closed.reason))
+        self.session.flush()
+
+    def delete(self, day: date) -> None:
+        row = self.session.get(ClosedDayRow, day)
+        if row is None:
+            raise NotFound("closed day", day.isoformat())
+        self.session.delete(row)
         self.session.flush()
 
 
