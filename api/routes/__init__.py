@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import firm, health
+from api.routes import availability, bookings, firm, health, holds
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, firm.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    firm.router,
+    availability.router,
+    holds.router,
+    bookings.router,
+)

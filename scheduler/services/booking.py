@@ -131,19 +131,39 @@ class BookingRequest:
     hold: str | None = None
 
     def meeting(self) -> Meeting:
-        if bool(self.attorneys) == bool(self.pool):
-            raise InvalidInput(
-                "give either 'attorneys' (all attend) or 'pool' (any one of them), not both",
-                field="attorneys" if self.attorneys else "pool",
-            )
-        return Meeting(
-            attorneys=self.attorneys or self.pool,
-            duration_minutes=self.duration_minutes,
-            mode="all" if self.attorneys else "any",
+        return meeting_for(
+            self.attorneys,
+            self.pool,
+            self.duration_minutes,
             client=self.client,
             matter=self.matter,
             needs_room=self.needs_room,
         )
+
+
+def meeting_for(
+    attorneys: Sequence[str],
+    pool: Sequence[str],
+    duration_minutes: int,
+    *,
+    client: str | None = None,
+    matter: str | None = None,
+    needs_room: bool = False,
+) -> Meeting:
+    """A meeting from a request naming ``attorneys`` (all attend) or a ``pool`` (any one)."""
+    if bool(attorneys) == bool(pool):
+        raise InvalidInput(
+            "give either 'attorneys' (all attend) or 'pool' (any one of them), not both",
+            field="attorneys",
+        )
+    return Meeting(
+        attorneys=tuple(attorneys or pool),
+        duration_minutes=duration_minutes,
+        mode="all" if attorneys else "any",
+        client=client,
+        matter=matter,
+        needs_room=needs_room,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +185,33 @@ class Stored:
 
 # --- Validation -----------------------------------------------------------------------------------
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
+
+
+def instant(moment: datetime, field: str) -> datetime:
+    """An instant with an offset, in UTC, within years a calendar can mean (2000 to 2199)."""
+    utc_moment = require_utc(moment, field=field)
+    if not EARLIEST_YEAR <= utc_moment.year <= LATEST_YEAR:
+        raise InvalidInput(
+            f"give an instant between {EARLIEST_YEAR} and {LATEST_YEAR}", field=field
+        )
+    return utc_moment
+
+
+def zone_named(name: str, field: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name; anything else (a folder such as 'America') is refused."""
+    try:
+        return require_zone(name, field=field)
+    except OSError:
+        raise InvalidInput(
+            f"'{name}' is not a known time zone; use an IANA name such as America/New_York",
+            field=field,
+        ) from None
+
 
 def check_window(start: datetime, end: datetime) -> Interval:
     """A search window with offsets, forward, and no longer than 31 days."""
-    lo, hi = require_utc(start, field="start"), require_utc(end, field="end")
+    lo, hi = instant(start, "start"), instant(end, "end")
     if hi <= lo:
         raise InvalidInput("the end must come after the start", field="end")
     if hi - lo > MAX_RANGE:
@@ -486,7 +529,7 @@ def _slots(facts: _Facts) -> list[Slot]:
 def caller_zone(uow: UnitOfWork, actor: Actor, tz: str | None) -> ZoneInfo:
     """The zone answers are written in: the one asked for, else the client's, else the firm's."""
     if tz is not None:
-        return require_zone(tz, field="tz")
+        return zone_named(tz, "tz")
     if actor.role is Role.CLIENT and actor.client_id:
         return require_zone(uow.clients.get(actor.client_id).timezone)
     return require_zone(uow.firm.get().timezone)
@@ -564,9 +607,9 @@ def create_hold(
     hold_minutes: int,
 ) -> Hold:
     """Reserve an offered slot for ``hold_minutes``; nobody else is offered it meanwhile."""
-    start = require_utc(start, field="start")
+    start = instant(start, "start")
     plan = _plan(uow, actor, now, meeting, "attorneys" if meeting.mode == "all" else "pool")
-    slot = _decide(uow, plan, start, now)
+    slot = _decide(uow, plan, start, now, zone=caller_zone(uow, actor, None))
     uow.holds.purge_expired(now)
     hold = Hold(
         id="hold-" + uuid.uuid4().hex[:20],
@@ -630,8 +673,10 @@ def _decide(
     *,
     exclude_appointment: str | None = None,
     own_hold: str | None = None,
+    zone: ZoneInfo | None = None,
 ) -> Slot:
-    """Lock, reload and ask the one check about ``start``; SlotUnavailable with alternatives."""
+    """Lock, reload and ask the one check about ``start``; SlotUnavailable with alternatives
+    (written in ``zone``, default the firm's)."""
     rooms, allowed = _office_rooms(uow, plan)
     adverse = _adverse_clients(uow, plan)
     extra = [f"appointment:{exclude_appointment}"] if exclude_appointment else []
@@ -662,7 +707,7 @@ def _decide(
     )
     raise SlotUnavailable(
         f"That time cannot be booked: {why}. {then}",
-        [_slot_view(s, plan.firm_zone) for s in alternatives],
+        [_slot_view(s, zone or plan.firm_zone) for s in alternatives],
     )
 
 
@@ -758,7 +803,7 @@ def _request_fingerprint(request: BookingRequest) -> dict[str, Any]:
         "matter": request.matter,
         "attorneys": list(request.attorneys),
         "pool": list(request.pool),
-        "start": require_utc(request.start, field="start").isoformat(),
+        "start": instant(request.start, "start").isoformat(),
         "duration_minutes": request.duration_minutes,
         "needs_room": request.needs_room,
         "title": request.title,
@@ -779,7 +824,7 @@ def book(
 
     Returns the answer (201 and the booking) as stored for idempotent replays.
     """
-    start = require_utc(request.start, field="start")
+    start = instant(request.start, "start")
     title = check_title(request.title)
     meeting = request.meeting()
     stored, pending = _replay_or_lock(
@@ -793,7 +838,8 @@ def book(
     own_hold = None
     if request.hold is not None:
         own_hold = _visible_hold(uow, actor, request.hold, now).id
-    slot = _decide(uow, plan, start, now, own_hold=own_hold)
+    zone = zone or caller_zone(uow, actor, None)
+    slot = _decide(uow, plan, start, now, own_hold=own_hold, zone=zone)
     assert plan.client_id is not None and plan.matter is not None
     appointment = Appointment(
         id="apt-" + uuid.uuid4().hex[:24],
@@ -815,7 +861,7 @@ def book(
     if own_hold is not None:
         uow.holds.delete(own_hold)
     record(uow, actor, now, "create", "booking", appointment.id, f"matter={plan.matter.id}")
-    body = booking_view(appointment, zone or caller_zone(uow, actor, None))
+    body = booking_view(appointment, zone)
     return _finish(uow, pending, 201, body, now)
 
 
@@ -851,8 +897,8 @@ def list_bookings(
     limit: int = 500,
 ) -> list[Appointment]:
     """The caller's own bookings (a client's, an attorney's; the whole firm's for staff)."""
-    lo = require_utc(start, field="start") if start else now - timedelta(days=1)
-    hi = require_utc(end, field="end") if end else lo + timedelta(days=90)
+    lo = instant(start, "start") if start else now - timedelta(days=1)
+    hi = instant(end, "end") if end else lo + timedelta(days=90)
     if hi <= lo:
         raise InvalidInput("the end must come after the start", field="end")
     if hi - lo > timedelta(days=366):
@@ -891,7 +937,7 @@ def reschedule(
     zone: ZoneInfo | None = None,
 ) -> Stored:
     """Move a booking, keeping its attorneys and UID (SEQUENCE + 1); the same check decides."""
-    start = require_utc(start, field="start")
+    start = instant(start, "start")
     stored, pending = _replay_or_lock(
         uow,
         actor,
@@ -915,7 +961,8 @@ def reschedule(
         needs_room=before.room_id is not None,
     )
     plan = _plan(uow, actor, now, meeting, "attorneys")
-    slot = _decide(uow, plan, start, now, exclude_appointment=before.id)
+    zone = zone or caller_zone(uow, actor, None)
+    slot = _decide(uow, plan, start, now, exclude_appointment=before.id, zone=zone)
     room = slot.room
     if before.room_id is not None and slot.room != before.room_id:
         # Keep the same room when it is free at the new time.
@@ -943,7 +990,7 @@ def reschedule(
     )
     _write(uow, now, after, before)
     record(uow, actor, now, "reschedule", "booking", before.id, f"matter={before.matter_id}")
-    body = booking_view(after, zone or caller_zone(uow, actor, None))
+    body = booking_view(after, zone)
     return _finish(uow, pending, 200, body, now)
 
 
