@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import availability, bookings, firm, health, holds
+from api.routes import availability, bookings, firm, firm_data, health, holds
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     firm.router,
+    firm_data.router,
     availability.router,
     holds.router,
     bookings.router,
