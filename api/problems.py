@@ -43,6 +43,7 @@ class Problem(BaseModel):
 
 
 DESCRIPTIONS = {
+    400: "The body is not valid JSON.",
     401: "No API key, or an unknown or revoked one.",
     403: "The caller's role may not do this.",
     404: "Not found, or not visible to the caller (the same answer either way).",
@@ -69,4 +70,4 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 #: What any authenticated route may answer besides its success.
-COMMON = problems(401, 404, 413, 422, 503)
+COMMON = problems(400, 401, 404, 413, 422, 503)

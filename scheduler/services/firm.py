@@ -131,7 +131,7 @@ def new_id(prefix: str, given: str | None) -> str:
 
 def check_email(email: str) -> str:
     cleaned = email.strip()
-    if not EMAIL_PATTERN.match(cleaned):
+    if not EMAIL_PATTERN.match(cleaned) or any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
         raise InvalidInput(f"'{email}' is not an e-mail address", field="email")
     return cleaned
 
