@@ -20,6 +20,7 @@ pool of attorneys over weeks is answered in well under a millisecond of arithmet
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -163,31 +164,78 @@ def common_starts(per_attorney: Collection[Sequence[datetime]]) -> list[datetime
 Mode = Literal["all", "any"]
 DEFAULT_STEP = timedelta(minutes=15)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+US = timedelta(microseconds=1)
 _Ints = npt.NDArray[np.int64]
 _Bools = npt.NDArray[np.bool_]
 
 
 def to_us(moment: datetime) -> int:
-    """Microseconds since the epoch (exact for any instant this engine meets)."""
-    return (moment - EPOCH) // timedelta(microseconds=1)
+    """Microseconds since the epoch, exactly."""
+    t = moment - EPOCH
+    return (t.days * 86_400 + t.seconds) * 1_000_000 + t.microseconds
 
 
 def from_us(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
 
 
+class Kind(enum.IntEnum):
+    """What a block is: busy time (a new meeting keeps its own buffer from it), a held slot, or a
+    meeting (both keep the larger of the two buffers; meetings also count toward daily limits)."""
+
+    BUSY = 0
+    HOLD = 1
+    MEETING = 2
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
-    """Time that keeps a new meeting away: ``[start, end)`` and the buffer it insists on.
-
-    A new meeting with buffer ``b`` must stay ``max(b, buffer)`` clear of a block that is a meeting
-    (``is_meeting``), and ``b`` clear of any other block (busy time, time off).
-    """
+    """Time that keeps a new meeting away: ``[start, end)``, its buffer, and what it is."""
 
     start: datetime
     end: datetime
     buffer: timedelta = timedelta()
-    is_meeting: bool = False
+    kind: Kind = Kind.BUSY
+
+
+@dataclass(frozen=True, slots=True)
+class BlockTable:
+    """Blocks column by column, in integer microseconds since the epoch (what the check reads).
+
+    Build one with :meth:`of` from :class:`Block` objects, or straight from integers a store
+    read (:meth:`from_columns`), which skips making a datetime per row.
+    """
+
+    starts: _Ints
+    ends: _Ints
+    buffers: _Ints
+    kinds: npt.NDArray[np.int8]
+
+    @classmethod
+    def from_columns(
+        cls,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        buffers: Sequence[int],
+        kinds: Sequence[int],
+    ) -> BlockTable:
+        return cls(
+            np.asarray(starts, dtype=np.int64),
+            np.asarray(ends, dtype=np.int64),
+            np.asarray(buffers, dtype=np.int64),
+            np.asarray(kinds, dtype=np.int8),
+        )
+
+    @classmethod
+    def of(cls, blocks: Iterable[Block]) -> BlockTable:
+        rows = [(to_us(b.start), to_us(b.end), b.buffer // US, int(b.kind)) for b in blocks]
+        if not rows:
+            return cls.from_columns([], [], [], [])
+        starts, ends, buffers, kinds = zip(*rows, strict=True)
+        return cls.from_columns(starts, ends, buffers, kinds)
+
+
+EMPTY_TABLE = BlockTable.from_columns([], [], [], [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,20 +243,19 @@ class AttorneyFacts:
     """Everything about one attorney that decides whether a meeting fits.
 
     ``working`` are the working ranges over the horizon with closed days removed (see
-    :func:`working_windows`); ``blocks`` the attorney's meetings, holds of others, busy blocks and
-    time off; ``meetings_per_day`` counts the attorney's meetings by the local date they start on;
-    ``not_before`` is the earliest start the minimum notice allows for this attorney.
+    :func:`working_windows`); ``blocks`` the attorney's meetings, others' holds, busy blocks and
+    time off (meetings that start on a local date count toward ``max_meetings_per_day``);
+    ``not_before`` is the earliest start the minimum notice allows for this attorney; ``rooms``
+    the rooms a meeting led by this attorney may use (their office's; None: any room).
     """
 
     attorney_id: str
     zone: ZoneInfo
     working: Sequence[Interval]
-    blocks: Sequence[Block] = ()
+    blocks: BlockTable = EMPTY_TABLE
     buffer: timedelta = timedelta()
     max_meetings_per_day: int | None = None
-    meetings_per_day: Mapping[date, int] = field(default_factory=dict)
     not_before: datetime | None = None
-    # The rooms a meeting led by this attorney may use (their office's); None: any room.
     rooms: tuple[str, ...] | None = None
 
 
@@ -272,9 +319,12 @@ class _Hits:
         self.max_end = np.maximum.accumulate(ends[order]) if len(ends) else ends
 
     @classmethod
-    def of(cls, intervals: Iterable[Interval], widen: int = 0) -> _Hits:
-        pairs = [(to_us(i.start) - widen, to_us(i.end) + widen) for i in intervals]
-        return cls(*_arrays(pairs))
+    def of(cls, intervals: Iterable[Interval]) -> _Hits:
+        pairs = [(to_us(i.start), to_us(i.end)) for i in intervals]
+        if not pairs:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        both = np.array(pairs, dtype=np.int64)
+        return cls(both[:, 0].copy(), both[:, 1].copy())
 
     def hit(self, s: _Ints, e: _Ints) -> _Bools:
         if not len(self.starts):
@@ -286,19 +336,12 @@ class _Hits:
         return result
 
 
-def _arrays(pairs: Sequence[tuple[int, int]]) -> tuple[_Ints, _Ints]:
-    if not pairs:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy()
-    both = np.array(pairs, dtype=np.int64)
-    return both[:, 0].copy(), both[:, 1].copy()
-
-
 def _inside_one(working: Sequence[Interval], s: _Ints, e: _Ints) -> _Bools:
     """Whether each ``[s, e)`` lies wholly inside a single working range."""
     if not working:
         return np.zeros(len(s), dtype=np.bool_)
-    ws, we = _arrays([(to_us(w.start), to_us(w.end)) for w in working])
+    ws = np.fromiter((to_us(w.start) for w in working), dtype=np.int64, count=len(working))
+    we = np.fromiter((to_us(w.end) for w in working), dtype=np.int64, count=len(working))
     order = np.argsort(ws, kind="stable")
     ws, we = ws[order], we[order]
     r = np.searchsorted(ws, s, side="right") - 1
@@ -306,18 +349,6 @@ def _inside_one(working: Sequence[Interval], s: _Ints, e: _Ints) -> _Bools:
     result = np.zeros(len(s), dtype=np.bool_)
     result[ok] = we[r[ok]] >= e[ok]
     return result
-
-
-def _local_day_index(zone: ZoneInfo, s: _Ints, first: date, last: date) -> _Ints:
-    """For each start, the number of local days after ``first`` it falls on."""
-    bounds = np.array(
-        [
-            to_us(local_day_span(first + timedelta(days=k), zone).start)
-            for k in range((last - first).days + 2)
-        ],
-        dtype=np.int64,
-    )
-    return np.searchsorted(bounds, s, side="right").astype(np.int64) - 1
 
 
 @dataclass(slots=True)
@@ -339,45 +370,46 @@ def _attorney_fit(
     facts: AttorneyFacts, buffer: timedelta, s: _Ints, e: _Ints, window: Interval
 ) -> _Fit:
     """Hard: each attorney works then, is free (with buffers), has notice and room in the day."""
-    b = buffer // timedelta(microseconds=1)
-    pairs = []
-    for block in facts.blocks:
-        gap = max(b, block.buffer // timedelta(microseconds=1)) if block.is_meeting else b
-        pairs.append((to_us(block.start) - gap, to_us(block.end) + gap))
+    b = buffer // US
+    table = facts.blocks
+    meetings = table.kinds != Kind.BUSY
+    gaps = np.where(meetings, np.maximum(table.buffers, b), b)
+    free = ~_Hits(table.starts - gaps, table.ends + gaps).hit(s, e)
     working = _inside_one(facts.working, s, e)
-    free = ~_Hits(*_arrays(pairs)).hit(s, e)
     notice = (
         s >= to_us(facts.not_before)
         if facts.not_before is not None
         else np.ones(len(s), dtype=np.bool_)
     )
-    first = window.start.astimezone(facts.zone).date() - timedelta(days=1)
-    last = window.end.astimezone(facts.zone).date() + timedelta(days=1)
-    index = _local_day_index(facts.zone, s, first, last)
-    counts = np.array(
-        [
-            facts.meetings_per_day.get(first + timedelta(days=k), 0)
-            for k in range((last - first).days + 1)
-        ],
+    # Local midnights around the window: which local date each start (and meeting) falls on.
+    first = window.start.astimezone(facts.zone).date() - timedelta(days=2)
+    days = (window.end.astimezone(facts.zone).date() - first).days + 3
+    bounds = np.fromiter(
+        (to_us(local_day_span(first + timedelta(days=k), facts.zone).start) for k in range(days)),
         dtype=np.int64,
+        count=days,
     )
-    day_load = counts[np.clip(index, 0, len(counts) - 1)]
+    counted = table.starts[table.kinds == Kind.MEETING]
+    meeting_day = np.searchsorted(bounds, counted, side="right") - 1
+    inside = (meeting_day >= 0) & (meeting_day < days)
+    counts = np.bincount(meeting_day[inside], minlength=days).astype(np.int64)
+    start_day = np.clip(np.searchsorted(bounds, s, side="right") - 1, 0, days - 1)
+    day_load = counts[start_day]
     day_room = (
         day_load < facts.max_meetings_per_day
         if facts.max_meetings_per_day is not None
         else np.ones(len(s), dtype=np.bool_)
     )
-    window_load = sum(
-        1 for block in facts.blocks if block.is_meeting and window.contains_instant(block.start)
-    )
+    lo, hi = to_us(window.start), to_us(window.end)
+    window_load = int(np.count_nonzero((counted >= lo) & (counted < hi)))
     return _Fit(working, free, notice, day_room, day_load, window_load)
 
 
-def grid_starts(query: SlotQuery) -> list[datetime]:
-    """Every start on the grid (whole multiples of ``step`` since the epoch, in UTC) whose meeting
-    lies inside the window, after ``not_before`` and ending by ``not_after``."""
-    step = query.step // timedelta(microseconds=1)
-    d = query.duration // timedelta(microseconds=1)
+def _grid(query: SlotQuery) -> _Ints:
+    """Starts on the grid (whole multiples of ``step`` since the epoch, in UTC) whose meeting lies
+    inside the window, after ``not_before`` and ending by ``not_after``."""
+    step = query.step // US
+    d = query.duration // US
     lo = to_us(query.window.start)
     if query.not_before is not None:
         lo = max(lo, to_us(query.not_before))
@@ -385,7 +417,14 @@ def grid_starts(query: SlotQuery) -> list[datetime]:
     if query.not_after is not None:
         hi = min(hi, to_us(query.not_after) - d)
     first = -(-lo // step) * step
-    return [from_us(us) for us in range(first, hi + 1, step)] if first <= hi else []
+    if first > hi:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(first, hi + 1, step, dtype=np.int64)
+
+
+def grid_starts(query: SlotQuery) -> list[datetime]:
+    """The grid's starts as instants (see :func:`_grid`)."""
+    return [from_us(int(us)) for us in _grid(query)]
 
 
 def find_slots(
@@ -410,12 +449,10 @@ def find_slots(
     """
     if query.duration <= timedelta() or not attorneys:
         return []
-    starts = grid_starts(query)
-    if not starts:
+    s = _grid(query)
+    if not len(s):
         return []
-    s = np.fromiter((to_us(x) for x in starts), dtype=np.int64, count=len(starts))
-    d = query.duration // timedelta(microseconds=1)
-    e = s + d
+    e = s + query.duration // US
     ok = np.ones(len(s), dtype=np.bool_)
     if shared.client_busy:
         ok &= ~_Hits.of(shared.client_busy).hit(s, e)
@@ -451,8 +488,8 @@ def find_slots(
     else:
         worst = np.iinfo(np.int64).max
         scores = np.full((len(attorneys), len(s)), worst, dtype=np.int64)
-        options = []
         room_by_attorney = np.zeros((len(attorneys), len(s)), dtype=np.intp)
+        options = []
         for k, facts in enumerate(attorneys):
             own = buffer if buffer is not None else facts.buffer
             fit = _attorney_fit(facts, own, s, e, query.window)
@@ -471,14 +508,15 @@ def find_slots(
         picks = np.argmin(scores, axis=0)
         ok &= scores[picks, np.arange(len(s))] != worst
         room_choice = room_by_attorney[picks, np.arange(len(s))]
+    duration = query.duration
     slots: list[Slot] = []
-    for i in np.flatnonzero(ok):
-        start = starts[i]
+    for i in np.flatnonzero(ok).tolist():
+        start = from_us(int(s[i]))
         who, meeting_buffer = options[int(picks[i])]
         slots.append(
             Slot(
                 start=start,
-                end=start + query.duration,
+                end=start + duration,
                 attorneys=who,
                 room=room_ids[int(room_choice[i])] if query.needs_room else None,
                 buffer=meeting_buffer,
@@ -528,7 +566,7 @@ def explain(
     always :func:`find_slots`'s. Reasons name no other client and no other meeting.
     """
     reasons: list[str] = []
-    step = query.step // timedelta(microseconds=1)
+    step = query.step // US
     if to_us(start) % step:
         minutes = query.step // timedelta(minutes=1)
         reasons.append(f"meetings start on the quarter hour (every {minutes} minutes)")

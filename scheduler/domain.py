@@ -490,17 +490,15 @@ class ClosedDay:
 
 
 @dataclass(frozen=True, slots=True)
-class Occupancy:
-    """The bare time of an active appointment: what availability needs, nothing confidential.
+class Span:
+    """A bare span of time in integer microseconds since the epoch, read lean for availability.
 
-    ``attorney_id`` is set when the row says "this attorney attends"; room and client rows carry
-    ``room_id`` and ``client_id``.
+    ``owner`` is the attorney, room or client it belongs to; nothing confidential is carried.
     """
 
-    appointment_id: AppointmentId
-    starts_at: datetime
-    ends_at: datetime
+    owner: str
+    start_us: int
+    end_us: int
     buffer_minutes: int = 0
-    attorney_id: AttorneyId | None = None
-    room_id: RoomId | None = None
-    client_id: ClientId | None = None
+    appointment_id: str = ""
+    room_id: str | None = None

@@ -27,9 +27,9 @@ from scheduler.domain import (
     IdempotencyRecord,
     Matter,
     MessageKind,
-    Occupancy,
     OutboxMessage,
     Room,
+    Span,
     TimeOff,
     TriggerEvent,
 )
@@ -86,7 +86,7 @@ class AppointmentRepository(Protocol):
     def list_for_client(self, client_id: str) -> list[Appointment]: ...
     def add(self, appointment: Appointment) -> None: ...
     def update(self, appointment: Appointment) -> None: ...
-    def occupancy(
+    def spans(
         self,
         start: datetime,
         end: datetime,
@@ -94,10 +94,10 @@ class AppointmentRepository(Protocol):
         attorney_ids: Sequence[str] = (),
         room_ids: Sequence[str] = (),
         client_ids: Sequence[str] = (),
-    ) -> list[Occupancy]:
-        """The bare times of active appointments in ``[start, end)``: one row per attending
-        attorney named, one per appointment in a room named, one per appointment of a client
-        named (read lean, for availability)."""
+    ) -> tuple[list[Span], list[Span], list[Span]]:
+        """Bare times of active appointments overlapping ``[start, end)``, read lean for
+        availability: (one per attending attorney named, one per appointment in a room named,
+        one per appointment of a client named), each owned by that attorney, room or client."""
         ...
 
 
@@ -107,6 +107,9 @@ class BusyRepository(Protocol):
     ) -> list[BusyBlock]: ...
     def add_source(self, source_id: str, attorney_id: str, kind: str, label: str = "") -> None: ...
     def replace_source(self, source_id: str, blocks: Iterable[BusyBlock]) -> int: ...
+    def spans(self, start: datetime, end: datetime, attorney_ids: Sequence[str]) -> list[Span]:
+        """Busy blocks overlapping ``[start, end)`` as bare spans owned by their attorney."""
+        ...
 
 
 class TimeOffRepository(Protocol):

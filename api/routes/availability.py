@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import ActorDep, ClockDep, StoreDep
 from api.problems import COMMON
-from api.schemas_booking import AvailabilityOut, DeadlineNote, SlotOut
+from api.schemas_booking import AvailabilityOut
 from scheduler.services import booking
 
 router = APIRouter(prefix="/v1", tags=["booking"], responses=COMMON)
@@ -68,7 +69,7 @@ def availability(
     ] = None,
     needs_room: bool = False,
     limit: Annotated[int, Query(ge=1, le=2000, description="At most this many slots.")] = 100,
-) -> AvailabilityOut:
+) -> Response:
     """Bookable slots, soonest first, in the caller's zone with offsets.
 
     Honours working hours (in each attorney's own zone, across DST), the firm's closed days, time
@@ -88,23 +89,16 @@ def availability(
     now = clock.now()
     with store.unit_of_work(readonly=True) as uow:
         answer = booking.availability(uow, actor, now, meeting, start, end, tz=tz, limit=limit)
-    with store.unit_of_work() as uow:
-        booking.record_availability_query(uow, actor, now, meeting)
-    zone = answer.zone
-    return AvailabilityOut(
-        slots=[
-            SlotOut(
-                start=s.start.astimezone(zone),
-                end=s.end.astimezone(zone),
-                attorneys=list(s.attorneys),
-            )
-            for s in answer.slots
-        ],
-        timezone=zone.key,
-        more=answer.more,
-        deadline=DeadlineNote(
-            id=answer.deadline.id, title=answer.deadline.title, due_on=answer.deadline.due_on
-        )
-        if answer.deadline
+    if meeting.matter is not None or meeting.client is not None:
+        with store.unit_of_work() as uow:
+            booking.record_availability_query(uow, actor, now, meeting)
+    deadline = answer.deadline
+    body = {
+        "slots": [booking.slot_view(s, answer.zone) for s in answer.slots],
+        "timezone": answer.zone.key,
+        "more": answer.more,
+        "deadline": {"id": deadline.id, "title": deadline.title, "due_on": str(deadline.due_on)}
+        if deadline
         else None,
-    )
+    }
+    return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")

@@ -39,17 +39,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.availability import (
     DEFAULT_STEP,
     AttorneyFacts,
-    Block,
+    BlockTable,
+    Kind,
     Mode,
     SharedFacts,
     Slot,
@@ -57,8 +57,10 @@ from scheduler.availability import (
     closed_day_intervals,
     explain,
     find_slots,
+    from_us,
     nearest,
     notice_start,
+    to_us,
     working_windows,
 )
 from scheduler.domain import (
@@ -98,6 +100,7 @@ NOTICE_HORIZON = timedelta(days=35)
 ALTERNATIVES = 5
 ALTERNATIVES_BEFORE = timedelta(days=2)
 ALTERNATIVES_AFTER = timedelta(days=14)
+MINUTE_US = 60_000_000
 
 
 # --- Requests -----------------------------------------------------------------------------------
@@ -420,58 +423,69 @@ def _load_facts(
         plan.firm_zone,
     )
     client_ids = [plan.client_id, *adverse] if plan.client_id else list(adverse)
-    rows = uow.appointments.occupancy(
+    by_attorney, by_room, by_client = uow.appointments.spans(
         lo, hi, attorney_ids=ids, room_ids=list(rooms), client_ids=client_ids
     )
-    rows = [r for r in rows if r.appointment_id != exclude_appointment]
     holds = [
         h
         for h in uow.holds.list_active(lo, hi, now)
         if h.id != own_hold and not (plan.client_id and h.client_id == plan.client_id)
     ]
-    busy = uow.busy.list_between(lo, hi, attorney_ids=ids) if ids else []
+    busy = uow.busy.spans(lo, hi, ids)
     time_off = uow.time_off.list_between(lo, hi, attorney_ids=ids) if ids else []
 
-    def buffer_of(attorney_ids: Sequence[str]) -> timedelta:
-        return timedelta(
-            minutes=max(
-                (plan.directory[a].buffer_minutes for a in attorney_ids if a in plan.directory),
-                default=0,
-            )
+    def buffer_of(attorney_ids: Sequence[str]) -> int:
+        return max(
+            (plan.directory[a].buffer_minutes for a in attorney_ids if a in plan.directory),
+            default=0,
         )
 
-    blocks: dict[str, list[Block]] = defaultdict(list)
-    per_day: dict[str, Counter[date]] = defaultdict(Counter)
-    zones = {a.id: require_zone(a.timezone) for a in plan.candidates}
+    # Columns per attorney: starts, ends (microseconds), buffers (microseconds), kinds.
+    columns: dict[str, tuple[list[int], list[int], list[int], list[int]]] = {
+        a: ([], [], [], []) for a in ids
+    }
+
+    def add(owner: str, start: int, end: int, buffer_minutes: int, kind: Kind) -> None:
+        starts, ends, buffers, kinds = columns[owner]
+        starts.append(start)
+        ends.append(end)
+        buffers.append(buffer_minutes * MINUTE_US)
+        kinds.append(kind)
+
+    for span in by_attorney:
+        if span.appointment_id != exclude_appointment:
+            add(span.owner, span.start_us, span.end_us, span.buffer_minutes, Kind.MEETING)
+    for span in busy:
+        add(span.owner, span.start_us, span.end_us, 0, Kind.BUSY)
+    for t in time_off:
+        add(t.attorney_id, to_us(t.starts_at), to_us(t.ends_at), 0, Kind.BUSY)
     room_busy: dict[str, list[Interval]] = {r: [] for r in rooms}
-    client_busy: list[Interval] = []
-    office: list[Interval] = []
-    for row in rows:
-        span = Interval(row.starts_at, row.ends_at)
-        if row.attorney_id is not None:
-            blocks[row.attorney_id].append(
-                Block(row.starts_at, row.ends_at, timedelta(minutes=row.buffer_minutes), True)
-            )
-            per_day[row.attorney_id][row.starts_at.astimezone(zones[row.attorney_id]).date()] += 1
-        elif row.client_id is not None:
-            if row.client_id == plan.client_id:
-                client_busy.append(span)
-            elif row.room_id is not None:
-                office.append(span.widened(ADVERSE_SEPARATION))
-        elif row.room_id is not None:
-            room_busy[row.room_id].append(span)
+    for span in by_room:
+        if span.appointment_id != exclude_appointment:
+            room_busy[span.owner].append(Interval(from_us(span.start_us), from_us(span.end_us)))
     for hold in holds:
         for attorney_id in hold.attorney_ids:
-            if attorney_id in zones:
-                blocks[attorney_id].append(
-                    Block(hold.starts_at, hold.ends_at, buffer_of(hold.attorney_ids), True)
+            if attorney_id in columns:
+                add(
+                    attorney_id,
+                    to_us(hold.starts_at),
+                    to_us(hold.ends_at),
+                    buffer_of(hold.attorney_ids),
+                    Kind.HOLD,
                 )
         if hold.room_id in room_busy:
             room_busy[hold.room_id].append(Interval(hold.starts_at, hold.ends_at))
-    for b in busy:
-        blocks[b.attorney_id].append(Block(b.starts_at, b.ends_at))
-    for t in time_off:
-        blocks[t.attorney_id].append(Block(t.starts_at, t.ends_at))
+    client_busy: list[Interval] = []
+    office: list[Interval] = []
+    for span in by_client:
+        if span.appointment_id == exclude_appointment:
+            continue
+        taken = Interval(from_us(span.start_us), from_us(span.end_us))
+        if span.owner == plan.client_id:
+            client_busy.append(taken)
+        elif span.room_id is not None:
+            office.append(taken.widened(ADVERSE_SEPARATION))
+    zones = {a.id: zone_named(a.timezone, "timezone") for a in plan.candidates}
 
     facts = []
     for attorney in plan.candidates:
@@ -490,10 +504,9 @@ def _load_facts(
                 working=working_windows(
                     attorney.working_hours, zone, window.start, window.end, closed=closed
                 ),
-                blocks=blocks[attorney.id],
+                blocks=BlockTable.from_columns(*columns[attorney.id]),
                 buffer=timedelta(minutes=attorney.buffer_minutes),
                 max_meetings_per_day=attorney.max_meetings_per_day,
-                meetings_per_day=per_day[attorney.id],
                 not_before=not_before,
                 rooms=allowed_rooms.get(attorney.id),
             )

@@ -10,9 +10,9 @@ import builtins
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import BigInteger, cast, delete, extract, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,9 @@ from scheduler.domain import (
     IdempotencyRecord,
     Matter,
     MessageKind,
-    Occupancy,
     OutboxMessage,
     Room,
+    Span,
     TimeOff,
     TriggerEvent,
 )
@@ -81,6 +81,20 @@ def overlap_resource(exc: IntegrityError) -> str | None:
     if "appointment_overlap:" in text:
         return text.split("appointment_overlap:", 1)[1].strip().split()[0]
     return None
+
+
+def _microseconds(column: Any, dialect: str) -> Any:
+    """An instant column as integer microseconds since the epoch, computed by the database.
+
+    SQLite keeps instants as ``YYYY-MM-DD HH:MM:SS.ffffff`` text in UTC (see ``UTCDateTime``):
+    whole seconds from ``strftime('%s')`` plus the six digits after the point. PostgreSQL's
+    ``EXTRACT(EPOCH ...)`` is exact (numeric).
+    """
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", column), BigInteger) * 1_000_000 + cast(
+            func.substr(column, 21, 6), BigInteger
+        )
+    return cast(extract("epoch", column) * 1_000_000, BigInteger)
 
 
 def _recorded_at() -> datetime:
@@ -349,7 +363,7 @@ class SqlAppointmentRepository(_Repository):
         )
         return self._with_attorneys(list(rows))
 
-    def occupancy(
+    def spans(
         self,
         start: datetime,
         end: datetime,
@@ -357,14 +371,21 @@ class SqlAppointmentRepository(_Repository):
         attorney_ids: Sequence[str] = (),
         room_ids: Sequence[str] = (),
         client_ids: Sequence[str] = (),
-    ) -> list[Occupancy]:
-        """Bare times of active appointments, read with Core (no ORM objects): fast."""
-        found: list[Occupancy] = []
+    ) -> tuple[builtins.list[Span], builtins.list[Span], builtins.list[Span]]:
+        """Bare times of active appointments, as integers straight from the database: fast."""
         a, at = AppointmentRow, AppointmentAttorneyRow
+        dialect = self.session.get_bind().dialect.name
+        by_attorney: builtins.list[Span] = []
+        by_room: builtins.list[Span] = []
+        by_client: builtins.list[Span] = []
         if attorney_ids:
-            by_attorney = self.session.execute(
+            rows = self.session.execute(
                 select(
-                    at.appointment_id, at.attorney_id, at.starts_at, at.ends_at, a.buffer_minutes
+                    at.attorney_id,
+                    _microseconds(at.starts_at, dialect),
+                    _microseconds(at.ends_at, dialect),
+                    a.buffer_minutes,
+                    at.appointment_id,
                 )
                 .join(a, a.id == at.appointment_id)
                 .where(
@@ -374,29 +395,32 @@ class SqlAppointmentRepository(_Repository):
                     at.status != "cancelled",
                 )
             )
-            found.extend(
-                Occupancy(
-                    appointment_id=i, attorney_id=who, starts_at=s, ends_at=e, buffer_minutes=b
-                )
-                for i, who, s, e, b in by_attorney
-            )
+            by_attorney = [Span(o, s, e, b, i) for o, s, e, b, i in rows]
         if room_ids:
-            by_room = self.session.execute(
-                select(a.id, a.room_id, a.starts_at, a.ends_at, a.buffer_minutes).where(
+            rows = self.session.execute(
+                select(
+                    a.room_id,
+                    _microseconds(a.starts_at, dialect),
+                    _microseconds(a.ends_at, dialect),
+                    a.buffer_minutes,
+                    a.id,
+                ).where(
                     a.room_id.in_(list(room_ids)),
                     a.starts_at < end,
                     a.ends_at > start,
                     a.status != "cancelled",
                 )
             )
-            found.extend(
-                Occupancy(appointment_id=i, room_id=r, starts_at=s, ends_at=e, buffer_minutes=b)
-                for i, r, s, e, b in by_room
-            )
+            by_room = [Span(o, s, e, b, i, o) for o, s, e, b, i in rows]
         if client_ids:
-            by_client = self.session.execute(
+            with_room = self.session.execute(
                 select(
-                    a.id, a.client_id, a.room_id, a.starts_at, a.ends_at, a.buffer_minutes
+                    a.client_id,
+                    _microseconds(a.starts_at, dialect),
+                    _microseconds(a.ends_at, dialect),
+                    a.buffer_minutes,
+                    a.id,
+                    a.room_id,
                 ).where(
                     a.client_id.in_(list(client_ids)),
                     a.starts_at < end,
@@ -404,18 +428,8 @@ class SqlAppointmentRepository(_Repository):
                     a.status != "cancelled",
                 )
             )
-            found.extend(
-                Occupancy(
-                    appointment_id=i,
-                    client_id=c,
-                    room_id=r,
-                    starts_at=s,
-                    ends_at=e,
-                    buffer_minutes=b,
-                )
-                for i, c, r, s, e, b in by_client
-            )
-        return found
+            by_client = [Span(o, s, e, b, i, r) for o, s, e, b, i, r in with_room]
+        return by_attorney, by_room, by_client
 
     def _with_attorneys(self, rows: list[AppointmentRow]) -> list[Appointment]:
         if not rows:
@@ -563,6 +577,27 @@ class SqlBusyRepository(_Repository):
             )
         )
         self.session.flush()
+
+    def spans(
+        self, start: datetime, end: datetime, attorney_ids: Sequence[str]
+    ) -> builtins.list[Span]:
+        """Busy blocks as bare spans, integers straight from the database (fast)."""
+        if not attorney_ids:
+            return []
+        dialect = self.session.get_bind().dialect.name
+        b = BusyBlockRow
+        rows = self.session.execute(
+            select(
+                b.attorney_id,
+                _microseconds(b.starts_at, dialect),
+                _microseconds(b.ends_at, dialect),
+            ).where(
+                b.attorney_id.in_(list(attorney_ids)),
+                b.starts_at < end,
+                b.ends_at > start,
+            )
+        )
+        return [Span(o, s, e) for o, s, e in rows]
 
     def replace_source(self, source_id: str, blocks: Iterable[BusyBlock]) -> int:
         """Swap every block of one source for a new set, inside the caller's transaction."""
