@@ -21,6 +21,7 @@ pool of attorneys over weeks is answered in well under a millisecond of arithmet
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -295,11 +296,21 @@ class SlotQuery:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    start: datetime
-    end: datetime
+    """A bookable meeting: its time (microseconds since the epoch), attendees, room, buffer."""
+
+    start_us: int
+    end_us: int
     attorneys: tuple[str, ...]
     room: str | None = None
     buffer: timedelta = timedelta()
+
+    @property
+    def start(self) -> datetime:
+        return from_us(self.start_us)
+
+    @property
+    def end(self) -> datetime:
+        return from_us(self.end_us)
 
 
 class _Hits:
@@ -384,11 +395,7 @@ def _attorney_fit(
     # Local midnights around the window: which local date each start (and meeting) falls on.
     first = window.start.astimezone(facts.zone).date() - timedelta(days=2)
     days = (window.end.astimezone(facts.zone).date() - first).days + 3
-    bounds = np.fromiter(
-        (to_us(local_day_span(first + timedelta(days=k), facts.zone).start) for k in range(days)),
-        dtype=np.int64,
-        count=days,
-    )
+    bounds = _midnights(facts.zone, first, days)
     counted = table.starts[table.kinds == Kind.MEETING]
     meeting_day = np.searchsorted(bounds, counted, side="right") - 1
     inside = (meeting_day >= 0) & (meeting_day < days)
@@ -403,6 +410,18 @@ def _attorney_fit(
     lo, hi = to_us(window.start), to_us(window.end)
     window_load = int(np.count_nonzero((counted >= lo) & (counted < hi)))
     return _Fit(working, free, notice, day_room, day_load, window_load)
+
+
+@functools.lru_cache(maxsize=512)
+def _midnights(zone: ZoneInfo, first: date, days: int) -> _Ints:
+    """Local midnights of ``days`` dates from ``first`` in ``zone``, as microseconds (cached)."""
+    bounds = np.fromiter(
+        (to_us(local_day_span(first + timedelta(days=k), zone).start) for k in range(days)),
+        dtype=np.int64,
+        count=days,
+    )
+    bounds.flags.writeable = False
+    return bounds
 
 
 def _grid(query: SlotQuery) -> _Ints:
@@ -508,21 +527,21 @@ def find_slots(
         picks = np.argmin(scores, axis=0)
         ok &= scores[picks, np.arange(len(s))] != worst
         room_choice = room_by_attorney[picks, np.arange(len(s))]
-    duration = query.duration
-    slots: list[Slot] = []
-    for i in np.flatnonzero(ok).tolist():
-        start = from_us(int(s[i]))
-        who, meeting_buffer = options[int(picks[i])]
-        slots.append(
-            Slot(
-                start=start,
-                end=start + duration,
-                attorneys=who,
-                room=room_ids[int(room_choice[i])] if query.needs_room else None,
-                buffer=meeting_buffer,
-            )
+    chosen = np.flatnonzero(ok)
+    starts = s[chosen].tolist()
+    ends = e[chosen].tolist()
+    who = picks[chosen].tolist()
+    rooms = room_choice[chosen].tolist()
+    return [
+        Slot(
+            start_us,
+            end_us,
+            options[k][0],
+            room_ids[room] if query.needs_room else None,
+            options[k][1],
         )
-    return slots
+        for start_us, end_us, k, room in zip(starts, ends, who, rooms, strict=True)
+    ]
 
 
 def nearest(slots: Sequence[Slot], moment: datetime, count: int = 5) -> list[Slot]:
