@@ -322,11 +322,12 @@ def _plan(uow: UnitOfWork, actor: Actor, now: datetime, meeting: Meeting, field:
             raise InvalidInput(
                 "that matter is closed; meetings are booked on open matters", field="matter"
             )
-    directory = {a.id: a for a in uow.attorneys.list()}
     visible = _visible_attorneys(uow, actor)
+    directory: dict[str, Attorney] = {}
     for attorney_id in ids:
-        if attorney_id not in directory or (visible is not None and attorney_id not in visible):
+        if visible is not None and attorney_id not in visible:
             raise NotFound("attorney", attorney_id)
+        directory[attorney_id] = uow.attorneys.get(attorney_id)
     candidates = [directory[a] for a in ids]
     if matter is not None:
         walled = [a.id for a in candidates if matter.is_screened(a.id)]
@@ -435,6 +436,12 @@ def _load_facts(
     time_off = uow.time_off.list_between(lo, hi, attorney_ids=ids) if ids else []
 
     def buffer_of(attorney_ids: Sequence[str]) -> int:
+        for a in attorney_ids:
+            if a not in plan.directory:
+                try:
+                    plan.directory[a] = uow.attorneys.get(a)
+                except NotFound:  # an attorney removed since the hold was made
+                    continue
         return max(
             (plan.directory[a].buffer_minutes for a in attorney_ids if a in plan.directory),
             default=0,
@@ -539,13 +546,15 @@ def _slots(facts: _Facts) -> list[Slot]:
 # --- Availability ---------------------------------------------------------------------------------
 
 
-def caller_zone(uow: UnitOfWork, actor: Actor, tz: str | None) -> ZoneInfo:
+def caller_zone(
+    uow: UnitOfWork, actor: Actor, tz: str | None, firm_zone: ZoneInfo | None = None
+) -> ZoneInfo:
     """The zone answers are written in: the one asked for, else the client's, else the firm's."""
     if tz is not None:
         return zone_named(tz, "tz")
     if actor.role is Role.CLIENT and actor.client_id:
         return require_zone(uow.clients.get(actor.client_id).timezone)
-    return require_zone(uow.firm.get().timezone)
+    return firm_zone or require_zone(uow.firm.get().timezone)
 
 
 def availability(
@@ -622,7 +631,7 @@ def create_hold(
     """Reserve an offered slot for ``hold_minutes``; nobody else is offered it meanwhile."""
     start = instant(start, "start")
     plan = _plan(uow, actor, now, meeting, "attorneys" if meeting.mode == "all" else "pool")
-    slot = _decide(uow, plan, start, now, zone=caller_zone(uow, actor, None))
+    slot = _decide(uow, plan, start, now, zone=caller_zone(uow, actor, None, plan.firm_zone))
     uow.holds.purge_expired(now)
     hold = Hold(
         id="hold-" + uuid.uuid4().hex[:20],
@@ -851,7 +860,7 @@ def book(
     own_hold = None
     if request.hold is not None:
         own_hold = _visible_hold(uow, actor, request.hold, now).id
-    zone = zone or caller_zone(uow, actor, None)
+    zone = zone or caller_zone(uow, actor, None, plan.firm_zone)
     slot = _decide(uow, plan, start, now, own_hold=own_hold, zone=zone)
     assert plan.client_id is not None and plan.matter is not None
     appointment = Appointment(
@@ -974,7 +983,7 @@ def reschedule(
         needs_room=before.room_id is not None,
     )
     plan = _plan(uow, actor, now, meeting, "attorneys")
-    zone = zone or caller_zone(uow, actor, None)
+    zone = zone or caller_zone(uow, actor, None, plan.firm_zone)
     slot = _decide(uow, plan, start, now, exclude_appointment=before.id, zone=zone)
     room = slot.room
     if before.room_id is not None and slot.room != before.room_id:
