@@ -323,11 +323,16 @@ def _plan(uow: UnitOfWork, actor: Actor, now: datetime, meeting: Meeting, field:
                 "that matter is closed; meetings are booked on open matters", field="matter"
             )
     visible = _visible_attorneys(uow, actor)
-    directory: dict[str, Attorney] = {}
     for attorney_id in ids:
         if visible is not None and attorney_id not in visible:
             raise NotFound("attorney", attorney_id)
-        directory[attorney_id] = uow.attorneys.get(attorney_id)
+    if len(ids) == 1:
+        directory = {ids[0]: uow.attorneys.get(ids[0])}
+    else:
+        directory = {a.id: a for a in uow.attorneys.list() if a.id in ids}
+        missing = [a for a in ids if a not in directory]
+        if missing:
+            raise NotFound("attorney", missing[0])
     candidates = [directory[a] for a in ids]
     if matter is not None:
         walled = [a.id for a in candidates if matter.is_screened(a.id)]
