@@ -44,7 +44,10 @@ class AttorneyIn(BaseModel):
     name: str = Field(max_length=200)
     email: str = Field(max_length=320)
     timezone: str = Field(max_length=64, examples=["America/New_York"])
-    working_hours: dict[str, list[str]] = Hours
+    working_hours: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Local working ranges per weekday in the attorney's zone (see working-hours).",
+    )
     title: str = Field(default="Associate", max_length=100)
     office: str = Field(default="", max_length=100)
     practice_areas: list[str] = Field(default_factory=list, max_length=20)

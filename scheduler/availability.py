@@ -612,9 +612,9 @@ def explain(
         fit = _attorney_fit(facts, own, s, e, query.window)
         problems = []
         if not fit.working[0]:
-            problems.append("not working then")
+            problems.append("is not working then")
         if not fit.free[0]:
-            problems.append("not free then")
+            problems.append("is not free then")
         if not fit.notice[0]:
             problems.append("needs more notice")
         if not fit.day_room[0]:
@@ -622,5 +622,5 @@ def explain(
         if problems:
             unavailable[facts.attorney_id] = problems
     if unavailable and (query.mode == "all" or len(unavailable) == len(attorneys)):
-        reasons.extend(f"{who} is {' and '.join(p)}" for who, p in unavailable.items())
+        reasons.extend(f"{who} {' and '.join(p)}" for who, p in unavailable.items())
     return reasons
