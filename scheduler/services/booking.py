@@ -723,19 +723,57 @@ def _decide(
     reasons = explain(facts.query, facts.attorneys, facts.shared, start)
     if not plan.candidates:
         reasons = reasons or ["none of those attorneys can take a meeting on this matter"]
+    why = "; ".join(reasons) if reasons else "that time is taken"
+    raise _unavailable(uow, plan, start, now, f"That time cannot be booked: {why}.", zone, kwargs)
+
+
+def _unavailable(
+    uow: UnitOfWork,
+    plan: _Plan,
+    start: datetime,
+    now: datetime,
+    message: str,
+    zone: ZoneInfo | None,
+    kwargs: dict[str, Any],
+) -> SlotUnavailable:
+    """The refusal, with the nearest offered times around ``start`` as alternatives."""
     around = Interval(max(start - ALTERNATIVES_BEFORE, now), max(start, now) + ALTERNATIVES_AFTER)
     wide = _load_facts(uow, plan, around, now, **kwargs)
     alternatives = nearest(_slots(wide), start, ALTERNATIVES)
-    why = "; ".join(reasons) if reasons else "that time is taken"
     then = (
         "The nearest free times are listed in 'alternatives'."
         if alternatives
         else "No free time was found in the two weeks after it."
     )
-    raise SlotUnavailable(
-        f"That time cannot be booked: {why}. {then}",
-        [_slot_view(s, zone or plan.firm_zone) for s in alternatives],
+    return SlotUnavailable(
+        f"{message} {then}", [_slot_view(s, zone or plan.firm_zone) for s in alternatives]
     )
+
+
+def _write_or_refuse(
+    uow: UnitOfWork,
+    plan: _Plan,
+    now: datetime,
+    after: Appointment,
+    before: Appointment | None,
+    zone: ZoneInfo,
+) -> None:
+    """Write the appointment; should the database's own guard refuse it (a writer that took no
+    lock), answer like the check would, with alternatives."""
+    try:
+        _write(uow, now, after, before)
+    except SlotUnavailable:
+        rooms, allowed = _office_rooms(uow, plan)
+        kwargs: dict[str, Any] = {
+            "rooms": rooms,
+            "allowed_rooms": allowed,
+            "adverse": _adverse_clients(uow, plan),
+            "exclude_appointment": before.id if before else None,
+            "own_hold": None,
+        }
+        raise _unavailable(
+            uow, plan, after.starts_at, now, "That time was taken a moment ago.", zone, kwargs
+        ) from None
 
 
 def _slot_view(slot: Slot, zone: ZoneInfo) -> dict[str, Any]:
@@ -860,8 +898,12 @@ def book(
     if stored is not None:
         return stored
     plan = _plan(uow, actor, now, meeting, "attorneys" if request.attorneys else "pool")
-    if actor.role is Role.ATTORNEY and actor.attorney_id not in meeting.attorneys:
-        raise NotAllowed("An attorney's key books meetings that the attorney attends.")
+    if actor.role is Role.ATTORNEY and (
+        meeting.mode == "any" or actor.attorney_id not in meeting.attorneys
+    ):
+        raise NotAllowed(
+            "An attorney's key books meetings that the attorney attends: name them in 'attorneys'."
+        )
     own_hold = None
     if request.hold is not None:
         own_hold = _visible_hold(uow, actor, request.hold, now).id
@@ -884,7 +926,7 @@ def book(
         created_at=now,
         updated_at=now,
     )
-    _write(uow, now, appointment, None)
+    _write_or_refuse(uow, plan, now, appointment, None, zone)
     if own_hold is not None:
         uow.holds.delete(own_hold)
     record(uow, actor, now, "create", "booking", appointment.id, f"matter={plan.matter.id}")
@@ -1015,7 +1057,7 @@ def reschedule(
         sequence=before.sequence + 1,
         updated_at=now,
     )
-    _write(uow, now, after, before)
+    _write_or_refuse(uow, plan, now, after, before, zone)
     record(uow, actor, now, "reschedule", "booking", before.id, f"matter={before.matter_id}")
     body = booking_view(after, zone)
     return _finish(uow, pending, 200, body, now)

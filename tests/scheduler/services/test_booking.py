@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
+from scheduler.availability import EMPTY_TABLE
 from scheduler.clock import FixedClock
 from scheduler.domain import (
     AdverseParty,
@@ -298,3 +300,21 @@ def test_rooms_and_adverse_parties_in_the_office(firm: Store, clock: FixedClock)
     assert json.loads(stored.body)["room"] == "room-1"
     # Without a room (a video call) the separation does not apply.
     book(firm, clock, ny(2026, 12, 8, 13), attorneys=("att-b",), client="cli-b", matter="mat-c")
+
+
+def test_the_database_is_the_backstop_should_the_check_ever_be_wrong(
+    firm: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book(firm, clock, ny(2026, 12, 7, 10))
+    blind = booking.find_slots  # the real check, asked about an empty calendar below
+
+    def check_that_sees_nothing(facts: Any) -> list[booking.Slot]:
+        empty = [dataclasses.replace(a, blocks=EMPTY_TABLE) for a in facts.attorneys]
+        return blind(facts.query, empty, dataclasses.replace(facts.shared, client_busy=[]))
+
+    monkeypatch.setattr(booking, "_slots", check_that_sees_nothing)
+    with pytest.raises(SlotUnavailable, match="taken a moment ago") as refused:
+        book(firm, clock, ny(2026, 12, 7, 10), title="Blind")
+    assert refused.value.alternatives
+    with firm.unit_of_work(readonly=True) as uow:
+        assert len(uow.appointments.list_between(ny(2026, 12, 7, 10), ny(2026, 12, 7, 11))) == 1
