@@ -166,8 +166,6 @@ def caldav_documents(
             username=username or None,
             password=password or None,
             timeout=int(TIMEOUT_SECONDS),
-            require_tls=not is_loopback(url),
-            enable_rfc6764=False,
         )
         calendars = _calendars_at(client, url)
         documents: list[bytes] = []

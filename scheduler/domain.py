@@ -84,7 +84,7 @@ def require_zone(name: str, *, field: str = "timezone") -> ZoneInfo:
     """The ZoneInfo for an IANA name, or a clear error naming the field."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" names a folder
         raise InvalidInput(
             f"'{name}' is not a known time zone; use an IANA name such as America/New_York",
             field=field,
@@ -497,3 +497,45 @@ class AuditEntry:
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A UTC instant; a small convenience for demo data and tests."""
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A short reservation of a slot while a client confirms; it lapses at ``expires_at``.
+
+    While it lasts, nobody else is offered or given that time; the client (``client_id``) it was
+    made for can book it.
+    """
+
+    id: str
+    attorney_ids: tuple[AttorneyId, ...]
+    starts_at: datetime
+    ends_at: datetime
+    expires_at: datetime
+    created_by: str
+    created_at: datetime
+    client_id: ClientId | None = None
+    room_id: RoomId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDay:
+    """A date the whole firm is closed (a holiday, an office closure), in the firm's zone."""
+
+    day: date
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A bare span of time in integer microseconds since the epoch, read lean for availability.
+
+    ``owner`` is the attorney, room or client it belongs to; nothing confidential is carried.
+    """
+
+    owner: str
+    start_us: int
+    end_us: int
+    buffer_minutes: int = 0
+    appointment_id: str = ""
+    room_id: str | None = None

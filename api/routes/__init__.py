@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import calendars, deadlines, feeds, firm, health
+from api.routes import (
+    availability,
+    bookings,
+    calendars,
+    deadlines,
+    feeds,
+    firm,
+    firm_data,
+    health,
+    holds,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     firm.router,
+    firm_data.router,
+    availability.router,
+    holds.router,
+    bookings.router,
     deadlines.router,
     feeds.router,
     calendars.router,

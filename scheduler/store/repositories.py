@@ -10,9 +10,9 @@ import builtins
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import BigInteger, cast, delete, extract, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -26,15 +26,18 @@ from scheduler.domain import (
     BusyBlock,
     CalendarSource,
     Client,
+    ClosedDay,
     CourtClosure,
     Deadline,
     FeedToken,
     Firm,
+    Hold,
     IdempotencyRecord,
     Matter,
     MessageKind,
     OutboxMessage,
     Room,
+    Span,
     TimeOff,
     TriggerEvent,
 )
@@ -50,10 +53,12 @@ from scheduler.store.tables import (
     BusyBlockRow,
     CalendarSourceRow,
     ClientRow,
+    ClosedDayRow,
     CourtClosureRow,
     DeadlineRow,
     FeedTokenRow,
     FirmRow,
+    HoldRow,
     IdempotencyKeyRow,
     MatterAttorneyRow,
     MatterRow,
@@ -81,6 +86,20 @@ def overlap_resource(exc: IntegrityError) -> str | None:
     if "appointment_overlap:" in text:
         return text.split("appointment_overlap:", 1)[1].strip().split()[0]
     return None
+
+
+def _microseconds(column: Any, dialect: str) -> Any:
+    """An instant column as integer microseconds since the epoch, computed by the database.
+
+    SQLite keeps instants as ``YYYY-MM-DD HH:MM:SS.ffffff`` text in UTC (see ``UTCDateTime``):
+    whole seconds from ``strftime('%s')`` plus the six digits after the point. PostgreSQL's
+    ``EXTRACT(EPOCH ...)`` is exact (numeric).
+    """
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", column), BigInteger) * 1_000_000 + cast(
+            func.substr(column, 21, 6), BigInteger
+        )
+    return cast(extract("epoch", column) * 1_000_000, BigInteger)
 
 
 def _recorded_at() -> datetime:
@@ -130,6 +149,13 @@ class SqlAttorneyRepository(_Repository):
         self.session.add(mapping.attorney_to_row(attorney))
         self.session.flush()
 
+    def update(self, attorney: Attorney) -> None:
+        row = self.session.get(AttorneyRow, attorney.id)
+        if row is None:
+            raise NotFound("attorney", attorney.id)
+        mapping.attorney_fill_row(row, attorney)
+        self.session.flush()
+
 
 class SqlClientRepository(_Repository):
     def get(self, client_id: str) -> Client:
@@ -144,6 +170,13 @@ class SqlClientRepository(_Repository):
 
     def add(self, client: Client) -> None:
         self.session.add(mapping.client_to_row(client))
+        self.session.flush()
+
+    def update(self, client: Client) -> None:
+        row = self.session.get(ClientRow, client.id)
+        if row is None:
+            raise NotFound("client", client.id)
+        mapping.client_fill_row(row, client)
         self.session.flush()
 
 
@@ -228,6 +261,36 @@ class SqlMatterRepository(_Repository):
             )
         self.session.flush()
 
+    def update(self, matter: Matter) -> None:
+        row = self.session.get(MatterRow, matter.id)
+        if row is None:
+            raise NotFound("matter", matter.id)
+        row.client_id = matter.client_id
+        row.title = matter.title
+        row.jurisdiction = matter.jurisdiction
+        row.practice_area = matter.practice_area
+        row.court = matter.court
+        row.opened_on = matter.opened_on
+        row.status = matter.status
+        for table in (MatterAttorneyRow, MatterScreenRow, AdversePartyRow):
+            self.session.execute(delete(table).where(table.matter_id == matter.id))
+        values = [
+            {"matter_id": matter.id, "attorney_id": a, "position": i}
+            for i, a in enumerate(matter.responsible_attorneys)
+        ]
+        if values:
+            self.session.execute(insert(MatterAttorneyRow), values)
+        screens = [{"matter_id": matter.id, "attorney_id": a} for a in matter.screened_attorneys]
+        if screens:
+            self.session.execute(insert(MatterScreenRow), screens)
+        parties = [
+            {"matter_id": matter.id, "name": p.name, "client_id": p.client_id}
+            for p in matter.adverse_parties
+        ]
+        if parties:
+            self.session.execute(insert(AdversePartyRow), parties)
+        self.session.flush()
+
 
 class SqlRoomRepository(_Repository):
     def get(self, room_id: str) -> Room:
@@ -246,6 +309,13 @@ class SqlRoomRepository(_Repository):
         self.session.add(
             RoomRow(id=room.id, name=room.name, capacity=room.capacity, location=room.location)
         )
+        self.session.flush()
+
+    def update(self, room: Room) -> None:
+        row = self.session.get(RoomRow, room.id)
+        if row is None:
+            raise NotFound("room", room.id)
+        row.name, row.capacity, row.location = room.name, room.capacity, room.location
         self.session.flush()
 
 
@@ -301,6 +371,74 @@ class SqlAppointmentRepository(_Repository):
             .order_by(AppointmentRow.starts_at, AppointmentRow.id)
         )
         return self._with_attorneys(list(rows))
+
+    def spans(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        attorney_ids: Sequence[str] = (),
+        room_ids: Sequence[str] = (),
+        client_ids: Sequence[str] = (),
+    ) -> tuple[builtins.list[Span], builtins.list[Span], builtins.list[Span]]:
+        """Bare times of active appointments, as integers straight from the database: fast."""
+        a, at = AppointmentRow, AppointmentAttorneyRow
+        dialect = self.session.get_bind().dialect.name
+        by_attorney: builtins.list[Span] = []
+        by_room: builtins.list[Span] = []
+        by_client: builtins.list[Span] = []
+        if attorney_ids:
+            rows = self.session.execute(
+                select(
+                    at.attorney_id,
+                    _microseconds(at.starts_at, dialect),
+                    _microseconds(at.ends_at, dialect),
+                    a.buffer_minutes,
+                    at.appointment_id,
+                )
+                .join(a, a.id == at.appointment_id)
+                .where(
+                    at.attorney_id.in_(list(attorney_ids)),
+                    at.starts_at < end,
+                    at.ends_at > start,
+                    at.status != "cancelled",
+                )
+            )
+            by_attorney = [Span(o, s, e, b, i) for o, s, e, b, i in rows]
+        if room_ids:
+            rows = self.session.execute(
+                select(
+                    a.room_id,
+                    _microseconds(a.starts_at, dialect),
+                    _microseconds(a.ends_at, dialect),
+                    a.buffer_minutes,
+                    a.id,
+                ).where(
+                    a.room_id.in_(list(room_ids)),
+                    a.starts_at < end,
+                    a.ends_at > start,
+                    a.status != "cancelled",
+                )
+            )
+            by_room = [Span(o, s, e, b, i, o) for o, s, e, b, i in rows]
+        if client_ids:
+            with_room = self.session.execute(
+                select(
+                    a.client_id,
+                    _microseconds(a.starts_at, dialect),
+                    _microseconds(a.ends_at, dialect),
+                    a.buffer_minutes,
+                    a.id,
+                    a.room_id,
+                ).where(
+                    a.client_id.in_(list(client_ids)),
+                    a.starts_at < end,
+                    a.ends_at > start,
+                    a.status != "cancelled",
+                )
+            )
+            by_client = [Span(o, s, e, b, i, r) for o, s, e, b, i, r in with_room]
+        return by_attorney, by_room, by_client
 
     def _with_attorneys(self, rows: list[AppointmentRow]) -> list[Appointment]:
         if not rows:
@@ -449,6 +587,27 @@ class SqlBusyRepository(_Repository):
         )
         self.session.flush()
 
+    def spans(
+        self, start: datetime, end: datetime, attorney_ids: Sequence[str]
+    ) -> builtins.list[Span]:
+        """Busy blocks as bare spans, integers straight from the database (fast)."""
+        if not attorney_ids:
+            return []
+        dialect = self.session.get_bind().dialect.name
+        b = BusyBlockRow
+        rows = self.session.execute(
+            select(
+                b.attorney_id,
+                _microseconds(b.starts_at, dialect),
+                _microseconds(b.ends_at, dialect),
+            ).where(
+                b.attorney_id.in_(list(attorney_ids)),
+                b.starts_at < end,
+                b.ends_at > start,
+            )
+        )
+        return [Span(o, s, e) for o, s, e in rows]
+
     def replace_source(self, source_id: str, blocks: Iterable[BusyBlock]) -> int:
         """Swap every block of one source for a new set, inside the caller's transaction."""
         self.session.execute(delete(BusyBlockRow).where(BusyBlockRow.source_id == source_id))
@@ -525,6 +684,81 @@ class SqlTimeOffRepository(_Repository):
                 created_at=_recorded_at(),
             )
         )
+        self.session.flush()
+
+    def get(self, time_off_id: str) -> TimeOff:
+        row = self.session.get(TimeOffRow, time_off_id)
+        if row is None:
+            raise NotFound("time off", time_off_id)
+        return mapping.time_off_to_domain(row)
+
+    def delete(self, time_off_id: str) -> None:
+        row = self.session.get(TimeOffRow, time_off_id)
+        if row is None:
+            raise NotFound("time off", time_off_id)
+        self.session.delete(row)
+        self.session.flush()
+
+
+class SqlHoldRepository(_Repository):
+    def add(self, hold: Hold) -> None:
+        self.session.add(
+            HoldRow(
+                id=hold.id,
+                client_id=hold.client_id,
+                attorney_ids=list(hold.attorney_ids),
+                room_id=hold.room_id,
+                starts_at=hold.starts_at,
+                ends_at=hold.ends_at,
+                expires_at=hold.expires_at,
+                created_by=hold.created_by,
+                created_at=hold.created_at,
+            )
+        )
+        self.session.flush()
+
+    def get(self, hold_id: str) -> Hold:
+        row = self.session.get(HoldRow, hold_id)
+        if row is None:
+            raise NotFound("hold", hold_id)
+        return mapping.hold_to_domain(row)
+
+    def list_active(self, start: datetime, end: datetime, now: datetime) -> list[Hold]:
+        rows = self.session.scalars(
+            select(HoldRow)
+            .where(HoldRow.expires_at > now, HoldRow.starts_at < end, HoldRow.ends_at > start)
+            .order_by(HoldRow.starts_at, HoldRow.id)
+        )
+        return [mapping.hold_to_domain(r) for r in rows]
+
+    def delete(self, hold_id: str) -> None:
+        self.session.execute(delete(HoldRow).where(HoldRow.id == hold_id))
+
+    def purge_expired(self, now: datetime) -> int:
+        result = self.session.execute(delete(HoldRow).where(HoldRow.expires_at <= now))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SqlClosedDayRepository(_Repository):
+    def list(self, *, start: date | None = None, end: date | None = None) -> list[ClosedDay]:
+        query = select(ClosedDayRow).order_by(ClosedDayRow.day)
+        if start is not None:
+            query = query.where(ClosedDayRow.day >= start)
+        if end is not None:
+            query = query.where(ClosedDayRow.day <= end)
+        return [mapping.closed_day_to_domain(r) for r in self.session.scalars(query)]
+
+    def add(self, closed: ClosedDay) -> None:
+        if self.session.get(ClosedDayRow, closed.day) is not None:
+            raise Conflict(f"{closed.day.isoformat()} is already a closed day.")
+        self.session.add(ClosedDayRow(day=closed.day, reason=closed.reason))
+        self.session.flush()
+
+    def delete(self, day: date) -> None:
+        row = self.session.get(ClosedDayRow, day)
+        if row is None:
+            raise NotFound("closed day", day.isoformat())
+        self.session.delete(row)
         self.session.flush()
 
 

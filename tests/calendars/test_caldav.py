@@ -45,8 +45,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Radicale,
             url=dav.url,
             username="okafor",
             password=PASSWORD,
-            require_tls=False,
-            enable_rfc6764=False,
         )
         principal = client.principal()
         work = principal.make_calendar(name="Work", cal_id="work")
