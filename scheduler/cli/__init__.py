@@ -7,6 +7,7 @@ from scheduler.cli import (  # noqa: F401  (each module registers its commands)
     db,
     deadlines,
     demo,
+    firm,
     keys,
     outbox,
     serve,
