@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import firm, health
+from api.routes import firm, health, schedule
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, firm.router)
+ROUTERS: tuple[APIRouter, ...] = (health.router, firm.router, schedule.router)

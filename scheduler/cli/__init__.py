@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.cli import db, demo, keys, serve  # noqa: F401  (each module registers its commands)
+from scheduler.cli import db, demo, keys, serve, solve  # noqa: F401  (each module registers its commands)
 from scheduler.cli.app import app
 
 

@@ -1,0 +1,742 @@
+"""Solving a schedule problem: first-fit, then CP-SAT, within the time limit.
+
+1. **Frozen check.** If the frozen placements themselves break a rule, the answer is
+   ``infeasible`` with a sentence naming them.
+2. **First-fit** (:mod:`scheduler.solver.greedy`): milliseconds; the floor the answer never goes
+   below, at any priority level.
+3. **Exact solve** when the problem is small (at most ``EXACT_MAX_MEETINGS`` meetings to decide
+   and exact lexicographic weights): one CP-SAT model of the whole problem, hinted with first-fit,
+   on all workers. When CP-SAT proves it optimal the status is ``optimal``.
+4. **Large-neighbourhood search** otherwise. A global CP-SAT run on thousands of optional
+   intervals spends its time propagating huge no-overlap constraints, so instead the search
+   repeatedly frees a small neighbourhood (an unscheduled meeting with the meetings that hold its
+   options on one to three days; an attorney and the attorneys who share meetings with them on
+   some days; a moved meeting with what now holds its old place), keeps everything else fixed
+   (folded into the options, see :class:`~scheduler.solver.model.ScheduleModel`) and re-solves
+   it exactly with CP-SAT. A neighbourhood's answer is taken only if the whole plan gets better
+   in the format's exact order and stays at or above first-fit at every level. Neighbourhood sizes
+   adapt: bigger while CP-SAT proves them optimal, smaller when it runs out of time.
+5. **Bound.** With two or more workers, one worker runs CP-SAT on the whole problem for the score
+   (16, 8, 4, 2, 1 per meeting of priority 5..1) alongside the search and reports its proven upper
+   bound; the gap to it shows how much could at most still be gained. With one worker the bound
+   runs after the search, on a share of the budget.
+6. **Finish.** Any meeting that still fits somewhere is placed (first-fit again), the plan is
+   checked by :mod:`scheduler.solver.validate`, and every unscheduled meeting is explained.
+
+The time limit is honoured: the search stops early enough for the finish, and every CP-SAT call
+gets only the time that is left.
+
+**Determinism.** With one worker the search is measured in CP-SAT's deterministic time (each
+neighbourhood solve has a fixed deterministic budget, the total is proportional to the time
+limit) and every random choice comes from ``seed``; the same problem, seed and limit then give
+the same answer on every run, unless the machine is so slow that the wall-clock limit cuts the
+search first. With two or more workers the bound runs in parallel and the search follows the
+clock, so answers may differ from run to run (never below first-fit).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from scheduler.errors import SecretaryError
+from scheduler.solver import bits
+from scheduler.solver.bound import score_bound
+from scheduler.solver.explain import FROZEN_CONFLICT, Explainer
+from scheduler.solver.greedy import first_fit, greedy_order
+from scheduler.solver.model import Outcome, ScheduleModel
+from scheduler.solver.occupancy import Occupancy
+from scheduler.solver.plan import PRIORITIES, SCORE_WEIGHTS, Quality, changed, quality
+from scheduler.solver.preprocess import Instance, Preprocessor, Slot
+from scheduler.solver.problem import Problem
+from scheduler.solver.result import (
+    PlanSummary,
+    ScheduledMeeting,
+    SolveResult,
+    SolveStats,
+    UnscheduledMeeting,
+)
+from scheduler.solver.validate import Violation, check_placements
+
+#: Problems with at most this many meetings to decide are solved as one exact model.
+EXACT_MAX_MEETINGS = 200
+#: Deterministic time per second of limit for the one-worker search (calibrated so that the
+#: search ends well within the wall-clock limit on a 2-core machine).
+DETERMINISTIC_PER_SECOND = 0.5
+#: Deterministic budgets of one neighbourhood solve: placing more, then earlier days.
+PLACEMENT_DETERMINISTIC_LIMIT = 0.05
+POLISH_DETERMINISTIC_LIMIT = 0.03
+#: Wall-clock cap of one neighbourhood solve (the deterministic budget normally ends it first).
+NEIGHBOURHOOD_SECONDS = 0.5
+MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD, START_NEIGHBOURHOOD = 12, 160, 40
+
+
+class SolverFailure(SecretaryError):
+    """The solver produced a plan that its own validator refused (a bug); nothing is returned."""
+
+    http_status = 500
+    code = "solver-failure"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What a progress display shows while a solve runs."""
+
+    elapsed: float
+    time_limit: float
+    phase: str
+    scheduled_by_priority: Mapping[int, int]
+    changed: int
+    score: int
+    score_bound: int | None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_seconds: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+) -> SolveResult:
+    """Schedule as many meetings as possible, most important first, within the time limit.
+
+    Args:
+        problem: a validated problem (:func:`scheduler.solver.parse_problem`).
+        time_limit_seconds: wall-clock budget; the answer comes back within it plus the time to
+            build the result (a fraction of a second even for thousands of meetings).
+        workers: CP-SAT workers (threads); with one, the answer is deterministic for a seed.
+        seed: the seed of every random choice.
+        progress: called now and then with a :class:`Progress` (from the calling thread).
+
+    Returns:
+        A :class:`~scheduler.solver.result.SolveResult`; ``to_json`` gives the JSON form.
+    """
+    if time_limit_seconds <= 0:
+        raise ValueError("time_limit_seconds must be positive")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    started = time.perf_counter()
+    frozen = [problem.current_by_meeting[m] for m in problem.frozen]
+    violations = check_placements(problem, frozen)
+    if violations:
+        return _infeasible(problem, violations, time.perf_counter() - started)
+    pre = Preprocessor(problem)
+    instance = pre.instance()
+    search = _Search(instance, started, time_limit_seconds, workers, seed, progress)
+    search.run()
+    return search.result(pre)
+
+
+def _infeasible(problem: Problem, violations: list[Violation], elapsed: float) -> SolveResult:
+    involved = sorted({m for v in violations for m in v.meetings if m in problem.frozen})
+    rules = "; ".join(dict.fromkeys(v.message for v in violations[:4]))
+    error = (
+        f"The frozen meetings {', '.join(involved)} break the rules, so nothing was scheduled: "
+        f"{rules}."
+    )
+    unscheduled = []
+    for m in problem.meetings:
+        if m.id in involved:
+            reason = (
+                "Its fixed placement breaks a rule: "
+                + "; ".join(v.message for v in violations if m.id in v.meetings)
+                + "."
+            )
+        else:
+            reason = (
+                f"Nothing was scheduled, because the frozen meetings {', '.join(involved)} "
+                "break a rule."
+            )
+        unscheduled.append(UnscheduledMeeting(m.id, FROZEN_CONFLICT, reason))
+    empty = dict.fromkeys(PRIORITIES, 0)
+    stats = SolveStats(
+        wall_seconds=elapsed,
+        scheduled_by_priority=empty,
+        changed=len(problem.current),
+        proved_optimal=False,
+        score=0,
+        score_bound=0,
+        gap=0.0,
+        greedy=PlanSummary(empty, len(problem.current), 0),
+        method="none",
+    )
+    return SolveResult(
+        problem=problem,
+        status="infeasible",
+        scheduled=(),
+        unscheduled=tuple(unscheduled),
+        changed=tuple(p.meeting for p in problem.current),
+        stats=stats,
+        error=error,
+    )
+
+
+class _BoundRun(threading.Thread):
+    """The score bound (:mod:`scheduler.solver.bound`) alongside the search, on one worker."""
+
+    def __init__(
+        self, instance: Instance, fixed: Occupancy, free: list[int], seconds: float, seed: int
+    ) -> None:
+        super().__init__(name="schedule-bound", daemon=True)
+        self.instance = instance
+        self.fixed = fixed
+        self.free = free
+        self.seconds = seconds
+        self.seed = seed
+        self.bound: int | None = None
+
+    def run(self) -> None:
+        self.bound = score_bound(
+            self.instance, self.fixed, self.free, seconds=self.seconds, workers=1, seed=self.seed
+        )
+
+
+class _Search:
+    def __init__(
+        self,
+        instance: Instance,
+        started: float,
+        time_limit: float,
+        workers: int,
+        seed: int,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.instance = instance
+        self.started = started
+        self.time_limit = time_limit
+        self.deadline = started + time_limit
+        self.workers = workers
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.progress = progress
+        self.greedy = first_fit(instance)
+        self.slots = dict(self.greedy)
+        self.occupancy = Occupancy(instance, self.slots.items())
+        self.quality = quality(instance, self.slots)
+        self.greedy_quality = self.quality
+        self.free = [m.index for m in instance.meetings if not m.frozen and m.any_allowed]
+        frozen_score = sum(SCORE_WEIGHTS[m.priority] for m in instance.meetings if m.frozen)
+        self.frozen_score = frozen_score
+        self.bound = frozen_score + sum(
+            SCORE_WEIGHTS[instance.meetings[m].priority] for m in self.free
+        )
+        self.proved = not self.free
+        self.method = "first-fit"
+        self.neighbourhoods = 0
+        self.improvements = 0
+        self.size = START_NEIGHBOURHOOD
+        self.radius = 0
+        self.failures: dict[int, int] = {}
+        self.deterministic_used = 0.0
+        self.last_report = 0.0
+        # Time kept for the finish: filling, validation, explanations, the result.
+        self.reserve = min(0.25 * time_limit, 0.1 + 0.0004 * len(instance.meetings))
+
+    # --- Driver ----------------------------------------------------------------------------------
+
+    def left(self) -> float:
+        return self.deadline - self.reserve - time.perf_counter()
+
+    def report(self, phase: str, *, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.perf_counter()
+        if not force and now - self.last_report < 0.2:
+            return
+        self.last_report = now
+        q = self.quality
+        self.progress(
+            Progress(
+                elapsed=now - self.started,
+                time_limit=self.time_limit,
+                phase=phase,
+                scheduled_by_priority=q.placed,
+                changed=q.changes,
+                score=q.score,
+                score_bound=self.bound,
+            )
+        )
+
+    def run(self) -> None:
+        self.report("first-fit", force=True)
+        if self.proved:
+            return
+        if len(self.free) <= EXACT_MAX_MEETINGS and self.exact():
+            return
+        self.large_neighbourhood_search()
+
+    def accept(self, slots: dict[int, Slot]) -> bool:
+        """Take a plan if it is better and never below first-fit at any level."""
+        candidate = quality(self.instance, slots)
+        if candidate > self.quality and candidate.dominates_levels(self.greedy_quality):
+            self.slots = slots
+            self.quality = candidate
+            self.occupancy = Occupancy(self.instance, slots.items())
+            return True
+        return False
+
+    def floor(self, free: list[int]) -> dict[int, int]:
+        """What the free meetings must place, per level, to stay at or above first-fit."""
+        inside = dict.fromkeys(PRIORITIES, 0)
+        for m in free:
+            if m in self.slots:
+                inside[self.instance.meetings[m].priority] += 1
+        placed = self.quality.placed
+        target = self.greedy_quality.placed
+        return {p: target[p] - (placed[p] - inside[p]) for p in PRIORITIES}
+
+    # --- Exact ----------------------------------------------------------------------------------
+
+    def exact(self) -> bool:
+        """One model of the whole problem; False when its weights cannot be exact."""
+        fixed = self.frozen_occupancy()
+        model = ScheduleModel(
+            self.instance, fixed, self.free, objective="placement", floor=self.floor(self.free)
+        )
+        if model.weights is None or not model.weights.exact:
+            return False
+        self.method = "exact"
+        self.report("exact", force=True)
+        deterministic = DETERMINISTIC_PER_SECOND * self.time_limit if self.workers == 1 else None
+        placed, _, proved = self.two_steps(
+            model,
+            dict(self.slots),
+            seconds=0.8 * self.left(),
+            workers=self.workers,
+            seed=self.seed,
+            deterministic=deterministic,
+        )
+        slots = {m: s for m, s in self.slots.items() if self.instance.meetings[m].frozen}
+        slots.update(placed)
+        self.accept(slots)
+        self.proved = proved and quality(self.instance, slots) == self.quality
+        self.score_bound_run(fixed)
+        return True
+
+    def two_steps(
+        self,
+        model: ScheduleModel,
+        incumbent: Mapping[int, Slot],
+        *,
+        seconds: float,
+        workers: int,
+        seed: int,
+        deterministic: float | None,
+    ) -> tuple[dict[int, Slot], int, bool]:
+        """Placement first (priorities, then changes), then earliness with those kept.
+
+        Returns the best slots of the free meetings, their kept count, and whether both steps
+        were proved optimal. ``incumbent`` is the current plan of the free meetings.
+        """
+        started = time.perf_counter()
+        free_incumbent = {m: s for m, s in incumbent.items() if m in model.vars}
+        model.hint(free_incumbent)
+        first = model.solve(
+            time_limit=max(0.02, 0.6 * seconds),
+            workers=workers,
+            seed=seed,
+            deterministic_limit=None if deterministic is None else 0.5 * deterministic,
+        )
+        self.deterministic_used += first.deterministic_time
+        if not first.solved:
+            return free_incumbent, self.kept(free_incumbent), False
+        mine = self.placement_key(first.slots)
+        theirs = self.placement_key(free_incumbent)
+        start_from = first.slots if mine > theirs else free_incumbent
+        best_key = max(mine, theirs)
+        placed = dict.fromkeys(PRIORITIES, 0)
+        for m in start_from:
+            placed[self.instance.meetings[m].priority] += 1
+        kept = self.kept(start_from)
+        model.polish(placed, kept, start_from)
+        second = model.solve(
+            time_limit=max(0.02, seconds - (time.perf_counter() - started)),
+            workers=workers,
+            seed=seed,
+            deterministic_limit=None if deterministic is None else 0.5 * deterministic,
+        )
+        self.deterministic_used += second.deterministic_time
+        if second.solved and self.placement_key(second.slots) >= best_key:
+            return second.slots, self.kept(second.slots), first.optimal and second.optimal
+        return dict(start_from), kept, False
+
+    def placement_key(self, slots: Mapping[int, Slot]) -> tuple[int, ...]:
+        """Priorities then kept placements, for the free meetings of a model."""
+        placed = self.counts(slots)
+        return (*(placed[p] for p in PRIORITIES), self.kept(slots))
+
+    def kept(self, slots: Mapping[int, Slot]) -> int:
+        return sum(1 for m, s in slots.items() if s == self.instance.meetings[m].current_slot)
+
+    def frozen_occupancy(self) -> Occupancy:
+        return Occupancy(
+            self.instance,
+            ((m, s) for m, s in self.slots.items() if self.instance.meetings[m].frozen),
+        )
+
+    def score_bound_run(self, fixed: Occupancy) -> None:
+        """The bound after the search (one worker), with the time that is left."""
+        if self.bound <= self.quality.score:
+            return
+        left = self.left()
+        if left < 0.05:
+            return
+        self.take_bound(
+            score_bound(
+                self.instance,
+                fixed,
+                self.free,
+                seconds=left,
+                workers=self.workers,
+                seed=self.seed,
+                deterministic=0.2 * DETERMINISTIC_PER_SECOND * self.time_limit
+                if self.workers == 1
+                else None,
+            )
+        )
+
+    def take_bound(self, bound: int | None) -> None:
+        if bound is not None:
+            self.bound = min(self.bound, bound)
+
+    # --- Large-neighbourhood search --------------------------------------------------------------
+
+    def large_neighbourhood_search(self) -> None:
+        self.method = "neighbourhood search"
+        fixed = self.frozen_occupancy()
+        bound_run: _BoundRun | None = None
+        lns_workers = self.workers
+        if self.workers >= 2:
+            bound_run = _BoundRun(self.instance, fixed, self.free, self.left(), self.seed)
+            bound_run.start()
+            lns_workers = self.workers - 1
+        budget = DETERMINISTIC_PER_SECOND * self.time_limit
+        if self.workers == 1:
+            budget *= 0.8
+        while self.left() > 0.05:
+            if self.workers == 1 and self.deterministic_used >= budget:
+                break
+            kind, free, windows = self.neighbourhood()
+            if not free:
+                continue
+            self.neighbourhoods += 1
+            self.try_neighbourhood(kind, free, windows, lns_workers)
+            self.report("search")
+        if bound_run is not None:
+            bound_run.join(max(0.0, self.deadline - time.perf_counter()))
+            self.take_bound(bound_run.bound)
+        else:
+            self.score_bound_run(fixed)
+
+    def try_neighbourhood(
+        self, kind: str, free: list[int], windows: dict[int, int], workers: int
+    ) -> None:
+        """Re-solve one neighbourhood; keep the answer if the whole plan gets better.
+
+        ``compact`` neighbourhoods only look for earlier days (what is placed and kept stays);
+        the others first look for more placed or kept meetings and, when they find some, tidy
+        the earliness of the neighbourhood.
+        """
+        instance = self.instance
+        occupancy = self.occupancy
+        removed: dict[int, Slot] = {}
+        for m in free:
+            if m in occupancy.slots:
+                removed[m] = occupancy.remove(m)
+        model = ScheduleModel(
+            instance,
+            occupancy,
+            free,
+            windows=windows,
+            objective="placement",
+            floor=self.floor(free),
+        )
+        seed = self.seed + self.neighbourhoods
+        finished = False
+        slots: Mapping[int, Slot] = removed
+        if kind == "compact":
+            model.polish(self.counts(removed), self.kept(removed), removed)
+            outcome = self.sub_solve(model, workers, seed, POLISH_DETERMINISTIC_LIMIT)
+            finished = outcome.optimal
+            if outcome.solved:
+                slots = outcome.slots
+        else:
+            model.hint(removed)
+            outcome = self.sub_solve(model, workers, seed, PLACEMENT_DETERMINISTIC_LIMIT)
+            finished = outcome.optimal
+            if outcome.solved and self.placement_key(outcome.slots) > self.placement_key(removed):
+                slots = outcome.slots
+                model.polish(self.counts(slots), self.kept(slots), slots)
+                tidy = self.sub_solve(model, workers, seed, POLISH_DETERMINISTIC_LIMIT)
+                if tidy.solved:
+                    slots = tidy.slots
+        candidate = {m: s for m, s in self.slots.items() if m not in removed}
+        candidate.update(slots)
+        q = quality(instance, candidate)
+        if q > self.quality and q.dominates_levels(self.greedy_quality):
+            for m, s in slots.items():
+                occupancy.add(m, s)
+            self.slots = candidate
+            self.quality = q
+            self.improvements += 1
+        else:
+            for m, s in removed.items():
+                occupancy.add(m, s)
+        # Adapt: larger while neighbourhoods are solved to the end, smaller when time runs out.
+        if finished:
+            self.size = min(MAX_NEIGHBOURHOOD, self.size + 2)
+        else:
+            self.size = max(MIN_NEIGHBOURHOOD, self.size - 4)
+
+    def sub_solve(
+        self, model: ScheduleModel, workers: int, seed: int, deterministic: float
+    ) -> Outcome:
+        outcome = model.solve(
+            time_limit=max(0.02, min(NEIGHBOURHOOD_SECONDS, self.left())),
+            workers=workers,
+            seed=seed,
+            deterministic_limit=deterministic,
+            light=True,
+        )
+        self.deterministic_used += outcome.deterministic_time
+        return outcome
+
+    def counts(self, slots: Mapping[int, Slot]) -> dict[int, int]:
+        placed = dict.fromkeys(PRIORITIES, 0)
+        for m in slots:
+            placed[self.instance.meetings[m].priority] += 1
+        return placed
+
+    def neighbourhood(self) -> tuple[str, list[int], dict[int, int]]:
+        unplaced = [m for m in self.free if m not in self.slots]
+        moved = [
+            m
+            for m in changed(self.instance, self.slots)
+            if self.instance.meetings[m].current_slot is not None
+        ]
+        roll = self.rng.random()
+        if unplaced and roll < 0.7:
+            return ("rescue", *self.rescue(unplaced))
+        if moved and roll < 0.85:
+            return ("restore", *self.restore(self.rng.choice(moved)))
+        return ("compact", *self.compact())
+
+    def _days_window(self, day: int) -> tuple[int, int]:
+        days = self.instance.firm_days
+        radius = self.rng.choice((0, 0, 1)) if self.size >= 30 else 0
+        lo = max(0, day - radius)
+        hi = min(len(days) - 1, day + radius)
+        return lo, hi
+
+    def _window(self, lo: int, hi: int) -> int:
+        days = self.instance.firm_days
+        return bits.span(days[lo][1], days[hi][2])
+
+    def _placed_in(self, attorneys: set[int], window: int) -> list[int]:
+        out = set()
+        for a in attorneys:
+            for m in self.occupancy.by_attorney[a]:
+                if window >> self.slots[m].start & 1 and not self.instance.meetings[m].frozen:
+                    out.add(m)
+        return sorted(out, key=lambda m: (-self.instance.meetings[m].priority, m))
+
+    def _grow(self, core: list[int], attorneys: set[int], window: int) -> list[int]:
+        """Core meetings, then the placed meetings of ``attorneys`` in the window, then their
+        other candidates' meetings and unplaced meetings with options there, up to the size."""
+        chosen: dict[int, None] = dict.fromkeys(core)
+        for m in self._placed_in(attorneys, window):
+            if len(chosen) >= self.size:
+                break
+            chosen.setdefault(m)
+        second = {a for m in list(chosen) for a in self.instance.meetings[m].candidates} - attorneys
+        for m in self._placed_in(second, window):
+            if len(chosen) >= self.size:
+                break
+            chosen.setdefault(m)
+        pool = attorneys | second
+        for m in self.free:
+            if len(chosen) >= self.size:
+                break
+            if m in self.slots or m in chosen:
+                continue
+            info = self.instance.meetings[m]
+            if info.any_allowed & window and pool.intersection(info.candidates):
+                chosen.setdefault(m)
+        return list(chosen)
+
+    def _windows(self, free: list[int], window: int) -> dict[int, int]:
+        out = {}
+        for m in free:
+            slot = self.slots.get(m)
+            out[m] = window | (bits.span(slot.start, slot.start) if slot is not None else 0)
+        return out
+
+    def rescue(self, unplaced: list[int]) -> tuple[list[int], dict[int, int]]:
+        """An unscheduled meeting, with the meetings that hold its options on a few days."""
+        instance = self.instance
+        weights = [
+            4 ** (instance.meetings[m].priority - 1) / (1 + self.failures.get(m, 0))
+            for m in unplaced
+        ]
+        target = self.rng.choices(unplaced, weights=weights)[0]
+        self.failures[target] = self.failures.get(target, 0) + 1
+        info = instance.meetings[target]
+        options = info.any_allowed
+        days = [
+            i for i, (_, lo, hi) in enumerate(instance.firm_days) if options & bits.span(lo, hi)
+        ]
+        lo, hi = self._days_window(self.rng.choice(days))
+        window = self._window(lo, hi)
+        attorneys = {
+            a for a, mask in zip(info.candidates, info.allowed, strict=True) if mask & window
+        }
+        core = [target]
+        if info.needs_room:
+            span_of_options = options & window
+            for r in info.rooms:
+                for m in sorted(self.occupancy.by_room[r]):
+                    slot = self.slots[m]
+                    other = instance.meetings[m]
+                    if other.frozen:
+                        continue
+                    if (
+                        bits.span(slot.start - info.length + 1, slot.start + other.length - 1)
+                        & span_of_options
+                    ):
+                        core.append(m)
+                        if len(core) >= self.size // 3:
+                            break
+        for m in info.adverse:
+            if (
+                m in self.slots
+                and window >> self.slots[m].start & 1
+                and not instance.meetings[m].frozen
+            ):
+                core.append(m)
+        free = self._grow(list(dict.fromkeys(core)), attorneys, window)
+        return free, self._windows(free, window)
+
+    def restore(self, meeting: int) -> tuple[list[int], dict[int, int]]:
+        """A moved meeting of ``current``, with what now holds its old place."""
+        instance = self.instance
+        info = instance.meetings[meeting]
+        slot = info.current_slot
+        assert slot is not None
+        day = instance.day_of(slot.start)
+        lo, hi = self._days_window(day)
+        window = self._window(lo, hi)
+        attorneys = set(slot.attorneys) | set(info.candidates)
+        core = [meeting]
+        if slot.room is not None:
+            for m in sorted(self.occupancy.by_room[slot.room]):
+                other = self.slots[m]
+                if (
+                    abs(other.start - slot.start) < info.length + instance.meetings[m].length
+                    and not instance.meetings[m].frozen
+                ):
+                    core.append(m)
+        free = self._grow(core, attorneys, window)
+        return free, self._windows(free, window)
+
+    def compact(self) -> tuple[list[int], dict[int, int]]:
+        """An attorney and those who share meetings with them, on a few days."""
+        instance = self.instance
+        busy = [a for a in range(len(instance.attorneys)) if self.occupancy.by_attorney[a]]
+        if not busy:
+            return [], {}
+        attorney = self.rng.choice(busy)
+        day = instance.day_of(
+            self.slots[self.rng.choice(sorted(self.occupancy.by_attorney[attorney]))].start
+        )
+        lo, hi = self._days_window(day)
+        window = self._window(lo, hi)
+        free = self._grow([], {attorney}, window)
+        return free, self._windows(free, window)
+
+    # --- Finish ----------------------------------------------------------------------------------
+
+    def fill(self) -> None:
+        """Place any meeting that still fits somewhere (only ever adds)."""
+        for info in greedy_order(self.instance):
+            m = info.index
+            if m in self.slots or not info.any_allowed:
+                continue
+            starts, free = self.occupancy.options(info)
+            if starts:
+                slot = self.occupancy.slot_at(info, bits.first(starts), free)
+                self.occupancy.add(m, slot)
+                self.slots[m] = slot
+        self.quality = quality(self.instance, self.slots)
+
+    def result(self, pre: Preprocessor) -> SolveResult:
+        instance = self.instance
+        problem = instance.problem
+        self.fill()
+        placements = [instance.slot_to_placement(m, s) for m, s in sorted(self.slots.items())]
+        violations = check_placements(problem, placements)
+        if violations:
+            greedy = [instance.slot_to_placement(m, s) for m, s in sorted(self.greedy.items())]
+            if check_placements(problem, greedy):
+                raise SolverFailure(
+                    "The solver produced a plan that breaks a rule; nothing was returned. "
+                    "Please report this problem file."
+                )
+            self.slots = dict(self.greedy)
+            self.occupancy = Occupancy(instance, self.slots.items())
+            self.quality = self.greedy_quality
+            self.proved = False
+            placements = greedy
+        self.report("done", force=True)
+        explainer = Explainer(instance, pre, self.occupancy)
+        unscheduled = tuple(
+            UnscheduledMeeting(m.spec.id, e.code, e.reason)
+            for m in instance.meetings
+            if m.index not in self.slots
+            for e in [explainer.explain(m.index)]
+        )
+        scheduled = tuple(
+            ScheduledMeeting(
+                meeting=p.meeting,
+                start=p.start,
+                end=p.start + problem.meeting_by_id[p.meeting].duration,
+                attorneys=p.attorneys,
+                room=p.room,
+            )
+            for p in sorted(placements, key=lambda p: (p.start, p.meeting))
+        )
+        moved = tuple(instance.meetings[m].spec.id for m in changed(instance, self.slots))
+        q = self.quality
+        g = self.greedy_quality
+        bound = max(self.bound, q.score)
+        stats = SolveStats(
+            wall_seconds=time.perf_counter() - self.started,
+            scheduled_by_priority=q.placed,
+            changed=q.changes,
+            proved_optimal=self.proved,
+            score=q.score,
+            score_bound=bound,
+            gap=(bound - q.score) / bound if bound else 0.0,
+            greedy=PlanSummary(g.placed, g.changes, g.score),
+            method=self.method,
+            neighbourhoods=self.neighbourhoods,
+            improvements=self.improvements,
+            earliness=q.earliness,
+        )
+        return SolveResult(
+            problem=problem,
+            status="optimal" if self.proved else "feasible",
+            scheduled=scheduled,
+            unscheduled=unscheduled,
+            changed=moved,
+            stats=stats,
+        )
+
+
+__all__ = ["Progress", "ProgressCallback", "Quality", "SolverFailure", "solve"]
