@@ -61,14 +61,18 @@ def score_bound(
     started = time.perf_counter()
     fixed_score: int = sum(SCORE_WEIGHTS[instance.meetings[m].priority] for m in fixed.slots)
     groups = attorney_groups(instance, free)
-    bounds: list[int] = [sum(SCORE_WEIGHTS[instance.meetings[m].priority] for m in g) for g in groups]
+    bounds: list[int] = [
+        sum(SCORE_WEIGHTS[instance.meetings[m].priority] for m in g) for g in groups
+    ]
     total = sum(len(g) for g in groups) or 1
     for i, group in enumerate(groups):
         left = seconds - (time.perf_counter() - started)
         if left <= 0.02 or (stop is not None and stop()):
             break
         remaining = sum(len(g) for g in groups[i:])
-        share = left * len(group) / remaining
+        # With a deterministic budget the clock is only a safety net (the answer must not
+        # depend on it); otherwise each group gets its share of the time left.
+        share = left if deterministic is not None else left * len(group) / remaining
         model = ScheduleModel(
             instance, fixed, group, objective="score", relaxed=True, capacity=False
         )

@@ -178,13 +178,6 @@ class Explainer:
                 HORIZON,
                 f"At {info.spec.duration_minutes} minutes it does not fit in the planning period.",
             )
-        sole = [
-            name
-            for name in PREFERENCE
-            if self._feasible(info, [n for n in SEQUENCE if n != name], table)
-        ]
-        if sole:
-            return self._sentence(info, sole[0], sole=True, table=table)
         if info.need >= 2:
             alone = [a for a in info.candidates if self._feasible_single(info, a, table)]
             if len(alone) >= info.need:
@@ -194,6 +187,13 @@ class Explainer:
                     f"{who} must attend together, but there is no time when enough of them are "
                     "free and the client can attend.",
                 )
+        sole = [
+            name
+            for name in PREFERENCE
+            if self._feasible(info, [n for n in SEQUENCE if n != name], table)
+        ]
+        if sole:
+            return self._sentence(info, sole[0], sole=True, table=table)
         for i, name in enumerate(SEQUENCE):
             if not self._feasible(info, SEQUENCE[: i + 1], table):
                 return self._sentence(info, name, sole=False, table=table)

@@ -63,14 +63,20 @@ from scheduler.solver.validate import Violation, check_placements
 
 #: Problems with at most this many meetings to decide are solved as one exact model.
 EXACT_MAX_MEETINGS = 200
-#: Deterministic time per second of limit for the one-worker search (calibrated so that the
-#: search ends well within the wall-clock limit on a 2-core machine).
-DETERMINISTIC_PER_SECOND = 0.5
+#: Work per second of limit for the one-worker search: CP-SAT's deterministic time plus a fixed
+#: cost per solve and per model variable (see ``_Search.count``). Calibrated on a loaded 2-core
+#: machine, where one unit took about 12 s of wall time, so the search ends within the limit.
+DETERMINISTIC_PER_SECOND = 0.05
+WORK_PER_SOLVE = 0.001
+WORK_PER_VARIABLE = 0.00001
 #: Deterministic budgets of one neighbourhood solve: placing more, then earlier days.
-PLACEMENT_DETERMINISTIC_LIMIT = 0.05
-POLISH_DETERMINISTIC_LIMIT = 0.03
-#: Wall-clock cap of one neighbourhood solve (the deterministic budget normally ends it first).
+PLACEMENT_DETERMINISTIC_LIMIT = 0.02
+POLISH_DETERMINISTIC_LIMIT = 0.015
+#: Wall-clock cap of one neighbourhood solve: with several workers it cuts solves that stall
+#: (the search follows the clock anyway); with one it is only a safety net, far above what the
+#: deterministic budget takes, so that it never decides the answer.
 NEIGHBOURHOOD_SECONDS = 0.5
+NEIGHBOURHOOD_SECONDS_ONE_WORKER = 5.0
 MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD, START_NEIGHBOURHOOD = 12, 160, 40
 
 
@@ -137,10 +143,12 @@ def solve(
 def _infeasible(problem: Problem, violations: list[Violation], elapsed: float) -> SolveResult:
     involved = sorted({m for v in violations for m in v.meetings if m in problem.frozen})
     rules = "; ".join(dict.fromkeys(v.message for v in violations[:4]))
-    error = (
-        f"The frozen meetings {', '.join(involved)} break the rules, so nothing was scheduled: "
-        f"{rules}."
+    who = (
+        f"frozen meeting {involved[0]} breaks"
+        if len(involved) == 1
+        else f"frozen meetings {', '.join(involved)} break"
     )
+    error = f"The {who} a rule, so nothing was scheduled: {rules}."
     unscheduled = []
     for m in problem.meetings:
         if m.id in involved:
@@ -150,10 +158,7 @@ def _infeasible(problem: Problem, violations: list[Violation], elapsed: float) -
                 + "."
             )
         else:
-            reason = (
-                f"Nothing was scheduled, because the frozen meetings {', '.join(involved)} "
-                "break a rule."
-            )
+            reason = f"Nothing was scheduled, because the {who} a rule."
         unscheduled.append(UnscheduledMeeting(m.id, FROZEN_CONFLICT, reason))
     empty = dict.fromkeys(PRIORITIES, 0)
     stats = SolveStats(
@@ -344,7 +349,7 @@ class _Search:
             seed=seed,
             deterministic_limit=None if deterministic is None else 0.5 * deterministic,
         )
-        self.deterministic_used += first.deterministic_time
+        self.count(model, first)
         if not first.solved:
             return free_incumbent, self.kept(free_incumbent), False
         mine = self.placement_key(first.slots)
@@ -362,7 +367,7 @@ class _Search:
             seed=seed,
             deterministic_limit=None if deterministic is None else 0.5 * deterministic,
         )
-        self.deterministic_used += second.deterministic_time
+        self.count(model, second)
         if second.solved and self.placement_key(second.slots) >= best_key:
             return second.slots, self.kept(second.slots), first.optimal and second.optimal
         return dict(start_from), kept, False
@@ -498,15 +503,24 @@ class _Search:
     def sub_solve(
         self, model: ScheduleModel, workers: int, seed: int, deterministic: float
     ) -> Outcome:
+        cap = NEIGHBOURHOOD_SECONDS_ONE_WORKER if self.workers == 1 else NEIGHBOURHOOD_SECONDS
         outcome = model.solve(
-            time_limit=max(0.02, min(NEIGHBOURHOOD_SECONDS, self.left())),
+            time_limit=max(0.02, min(cap, self.left())),
             workers=workers,
             seed=seed,
             deterministic_limit=deterministic,
             light=True,
         )
-        self.deterministic_used += outcome.deterministic_time
+        self.count(model, outcome)
         return outcome
+
+    def count(self, model: ScheduleModel, outcome: Outcome) -> None:
+        """Add a solve's work: deterministic, so a one-worker search stops at the same point."""
+        self.deterministic_used += (
+            outcome.deterministic_time
+            + WORK_PER_SOLVE
+            + WORK_PER_VARIABLE * len(model.model.proto.variables)
+        )
 
     def counts(self, slots: Mapping[int, Slot]) -> dict[int, int]:
         placed = dict.fromkeys(PRIORITIES, 0)

@@ -87,7 +87,7 @@ def _check_one(problem: Problem, m: MeetingSpec, p: Placement, end: datetime) ->
     out: list[Violation] = []
 
     def bad(rule: str, message: str) -> None:
-        out.append(Violation(rule, (m.id,), f"{m.id}: {message}"))
+        out.append(Violation(rule, (m.id,), f"{m.id} {message}"))
 
     start = p.start
     offset = (start - problem.horizon.start).total_seconds()
@@ -96,14 +96,14 @@ def _check_one(problem: Problem, m: MeetingSpec, p: Placement, end: datetime) ->
     if start < problem.horizon.start or end > problem.horizon.end:
         bad("horizon", "lies outside the horizon")
     if len(p.attorneys) != m.attorneys_needed or len(set(p.attorneys)) != len(p.attorneys):
-        bad("attorneys", f"needs {m.attorneys_needed} distinct attorney(s)")
+        bad("attorneys", f"needs {m.attorneys_needed} distinct attending attorneys")
     for a in p.attorneys:
         if a not in m.attorneys:
-            bad("attorneys", f"{a} is not a candidate attorney")
+            bad("attorneys", f"has {a}, who is not one of its candidate attorneys")
             continue
         attorney = problem.attorney_by_id[a]
         if m.matter is not None and m.matter in attorney.screened_matters:
-            bad("wall", f"{a} is screened from matter {m.matter}")
+            bad("wall", f"has {a}, who is screened from matter {m.matter}")
         if not _in_one_working_range(problem, a, start, end):
             bad("working-hours", f"is not inside one working-hours range of {a}")
         widened = timedelta(minutes=m.buffer_minutes)
