@@ -17,7 +17,7 @@ they may be read aloud to a client.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,6 +64,8 @@ PREFERENCE = (
 )
 #: How many other meetings a TAKEN_BY_OTHERS sentence names before "and N more".
 NAMED_BLOCKERS = 3
+
+Table = dict[str, dict[int, int | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,34 +154,39 @@ class Explainer:
             BUSY: busy,
         }
 
-    def _feasible(
-        self,
-        info: MeetingInfo,
-        active: Sequence[str],
-        table: Mapping[str, Mapping[int, Ranges | None]],
-    ) -> bool:
-        masks = []
-        for a in info.candidates:
-            ranges: Ranges | None = self.pre.horizon_starts(info.spec.duration_minutes)
-            for name in active:
-                piece = table[name][a]
-                if piece is None or ranges is None:
-                    ranges = None
-                    break
-                ranges = bits.intersect_ranges(ranges, piece)
-            masks.append(self.pre.to_grid(ranges) if ranges else 0)
+    def _table(self, info: MeetingInfo) -> Table:
+        """Each condition as a set of grid starts per candidate (None: attorney excluded)."""
+        out: Table = {}
+        for name, allows in self._filters(info).items():
+            row: dict[int, int | None] = {}
+            for a in info.candidates:
+                ranges = allows(a)
+                row[a] = None if ranges is None else self.pre.to_grid(ranges)
+            out[name] = row
+        return out
+
+    def _starts(self, info: MeetingInfo, attorney: int, active: Sequence[str], table: Table) -> int:
+        mask = self.pre.to_grid(self.pre.horizon_starts(info.spec.duration_minutes))
+        for name in active:
+            piece = table[name][attorney]
+            if piece is None:
+                return 0
+            mask &= piece
+        return mask
+
+    def _feasible(self, info: MeetingInfo, active: Sequence[str], table: Table) -> bool:
+        masks = [self._starts(info, a, active, table) for a in info.candidates]
         return bool(bits.at_least(masks, info.need))
 
     def _no_fit(self, info: MeetingInfo) -> Explanation:
-        filters = self._filters(info)
-        table = {name: {a: f(a) for a in info.candidates} for name, f in filters.items()}
+        table = self._table(info)
         if not self._feasible(info, (), table):
             return Explanation(
                 HORIZON,
                 f"At {info.spec.duration_minutes} minutes it does not fit in the planning period.",
             )
         if info.need >= 2:
-            alone = [a for a in info.candidates if self._feasible_single(info, a, table)]
+            alone = [a for a in info.candidates if self._starts(info, a, SEQUENCE, table)]
             if len(alone) >= info.need:
                 who = self._names(info.candidates, info.need)
                 return Explanation(
@@ -199,24 +206,13 @@ class Explainer:
                 return self._sentence(info, name, sole=False, table=table)
         raise AssertionError("a meeting without options must fail some condition")
 
-    def _feasible_single(
-        self, info: MeetingInfo, attorney: int, table: Mapping[str, Mapping[int, Ranges | None]]
-    ) -> bool:
-        ranges: Ranges | None = self.pre.horizon_starts(info.spec.duration_minutes)
-        for name in SEQUENCE:
-            piece = table[name][attorney]
-            if piece is None or ranges is None:
-                return False
-            ranges = bits.intersect_ranges(ranges, piece)
-        return bool(ranges and self.pre.to_grid(ranges))
-
     def _sentence(
         self,
         info: MeetingInfo,
         code: str,
         *,
         sole: bool,
-        table: Mapping[str, Mapping[int, Ranges | None]],
+        table: Table,
     ) -> Explanation:
         spec = info.spec
         walled = [a for a in info.candidates if table[SCREENED][a] is None]
