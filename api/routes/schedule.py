@@ -5,19 +5,30 @@ server's thread pool and never blocks the event loop; CP-SAT releases the interp
 it searches). Its time limit is capped at ``MAX_SYNC_SECONDS`` and at most
 ``MAX_CONCURRENT_SOLVES`` run at once per API process (more get 503 with Retry-After); longer
 solves go through the jobs routes below.
+
+``POST /v1/schedule/jobs`` stores the problem as a job in the database and starts a separate
+process (``python -m scheduler.cli.job_runner``) that solves it and writes the result back;
+``GET /v1/schedule/jobs/{id}`` answers from the database, so any API worker can answer the poll.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, SettingsDep
+from api.deps import ActorDep, ClockDep, SettingsDep, UowDep
+from scheduler.domain import ScheduleJob
 from scheduler.errors import Unavailable
 from scheduler.services.access import require_staff
+from scheduler.services.schedule_jobs import MAX_JOB_SECONDS, get_job, submit_job
+from scheduler.settings import Settings
 from scheduler.solver import parse_problem, solve, to_json
 
 router = APIRouter(prefix="/v1/schedule", tags=["schedule"])
@@ -129,3 +140,89 @@ def solve_problem(
     finally:
         _running.release()
     return to_json(result)
+
+
+class JobOut(BaseModel):
+    id: str
+    status: str = Field(description="queued, running, done or failed")
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    time_limit_seconds: float
+    result: ResultOut | None = Field(default=None, description="When done: the result format.")
+    error: str | None = Field(default=None, description="When failed: what went wrong.")
+
+    @classmethod
+    def of(cls, job: ScheduleJob) -> JobOut:
+        return cls(
+            id=job.id,
+            status=job.status.value,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            time_limit_seconds=job.time_limit_seconds,
+            result=ResultOut.model_validate(job.result) if job.result is not None else None,
+            error=job.error,
+        )
+
+
+def start_solving_process(job_id: str, settings: Settings) -> None:
+    """Solve the job in a process of its own (reaped by a daemon thread when it ends)."""
+    env = dict(os.environ, SECRETARY_DATABASE_URL=settings.database_url)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scheduler.cli.job_runner", job_id],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    threading.Thread(target=process.wait, name=f"reap {job_id}", daemon=True).start()
+
+
+@router.post("/jobs", status_code=202, response_model=JobOut, response_model_exclude_none=True)
+def submit_solve_job(
+    problem: Annotated[
+        dict[str, Any],
+        Body(
+            description="A problem in the schedule problem format (version 1).",
+            openapi_examples={"one meeting": {"value": EXAMPLE_PROBLEM}},
+        ),
+    ],
+    response: Response,
+    uow: UowDep,
+    actor: ActorDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    time_limit: Annotated[
+        float | None,
+        Query(gt=0, le=MAX_JOB_SECONDS, description="Seconds to search (at most an hour)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        Query(ge=1, le=64, description="CP-SAT workers (capped by SECRETARY_SOLVER_WORKERS)."),
+    ] = None,
+    seed: Annotated[int, Query(ge=0, description="Random seed of the search.")] = 0,
+) -> JobOut:
+    """Queue a schedule problem and solve it in the background (staff only); poll the job.
+
+    The problem is checked now: bad input answers 422 with the field path and queues nothing.
+    """
+    job = submit_job(
+        uow,
+        actor,
+        clock.now(),
+        problem,
+        time_limit_seconds=time_limit or settings.solver_time_limit_seconds,
+        workers=min(workers or settings.solver_workers, settings.solver_workers),
+        seed=seed,
+    )
+    start_solving_process(job.id, settings)
+    response.headers["Location"] = f"/v1/schedule/jobs/{job.id}"
+    return JobOut.of(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, response_model_exclude_none=True)
+def poll_solve_job(job_id: str, uow: UowDep, actor: ActorDep, clock: ClockDep) -> JobOut:
+    """A job's status, and its result once done (staff only)."""
+    return JobOut.of(get_job(uow, actor, clock.now(), job_id))

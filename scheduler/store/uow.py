@@ -28,6 +28,7 @@ from scheduler.store.repositories import (
     SqlMatterRepository,
     SqlOutboxRepository,
     SqlRoomRepository,
+    SqlScheduleJobRepository,
     SqlTimeOffRepository,
     overlap_resource,
 )
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.feed_tokens = SqlFeedTokenRepository(session)
         self.idempotency = SqlIdempotencyRepository(session)
         self.outbox = SqlOutboxRepository(session)
+        self.schedule_jobs = SqlScheduleJobRepository(session)
         return self
 
     def __exit__(
