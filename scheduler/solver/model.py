@@ -20,7 +20,7 @@ the exact ordering, so the only effect is a weaker tie-break inside that one mod
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -563,8 +563,10 @@ class ScheduleModel:
         deterministic_limit: float | None = None,
         probing: bool | None = None,
         light: bool = False,
+        on_solution: Callable[[dict[int, Slot]], None] | None = None,
     ) -> Outcome:
-        """Solve (``light``: skip probing and symmetry detection, for small neighbourhoods)."""
+        """Solve (``light``: skip probing and symmetry detection, for small neighbourhoods;
+        ``on_solution`` gets every improving plan of the free meetings as it is found)."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, time_limit)
@@ -579,23 +581,29 @@ class ScheduleModel:
             params.cp_model_probing_level = 0
         if light:
             params.symmetry_level = 0
-        status = solver.solve(self.model)
+        if on_solution is None:
+            status = solver.solve(self.model)
+        else:
+            status = solver.solve(self.model, _Listener(self, on_solution))
         name = solver.status_name(status)
         slots: dict[int, Slot] = {}
         objective = bound = None
         if name in ("OPTIMAL", "FEASIBLE"):
             objective = solver.objective_value
             bound = solver.best_objective_bound
-            for m, mv in self.vars.items():
-                if not solver.boolean_value(mv.present):
-                    continue
-                start = int(solver.value(mv.start))
-                attorneys = tuple(
-                    sorted(a for a, lit in mv.attends.items() if solver.boolean_value(lit))
-                )
-                room = next((r for r, lit in mv.in_room.items() if solver.boolean_value(lit)), None)
-                slots[m] = Slot(start, attorneys, room)
+            slots = self.read(solver.value)
         return Outcome(name, slots, objective, bound, solver.wall_time, solver.deterministic_time)
+
+    def read(self, value: Callable[[Any], int]) -> dict[int, Slot]:
+        """The placed free meetings of a solution (``value`` reads a variable)."""
+        slots: dict[int, Slot] = {}
+        for m, mv in self.vars.items():
+            if not value(mv.present):
+                continue
+            attorneys = tuple(sorted(a for a, lit in mv.attends.items() if value(lit)))
+            room = next((r for r, lit in mv.in_room.items() if value(lit)), None)
+            slots[m] = Slot(int(value(mv.start)), attorneys, room)
+        return slots
 
     def segment(self, attorney: int, index: int) -> tuple[int, int]:
         free = self.instance.attorneys[attorney].free_cells & ~self.fixed.core[attorney]
@@ -605,3 +613,15 @@ class ScheduleModel:
 
     def _attorney(self, a: int) -> str:
         return self.instance.attorneys[a].spec.id
+
+
+class _Listener(cp_model.CpSolverSolutionCallback):
+    """Hands every improving solution of a long solve to the caller, as a plan."""
+
+    def __init__(self, model: ScheduleModel, deliver: Callable[[dict[int, Slot]], None]) -> None:
+        super().__init__()
+        self._model = model
+        self._deliver = deliver
+
+    def on_solution_callback(self) -> None:
+        self._deliver(self._model.read(self.value))

@@ -78,6 +78,11 @@ POLISH_DETERMINISTIC_LIMIT = 0.015
 NEIGHBOURHOOD_SECONDS = 0.5
 NEIGHBOURHOOD_SECONDS_ONE_WORKER = 5.0
 MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD, START_NEIGHBOURHOOD = 12, 160, 40
+#: Up to this many meetings to decide, the second worker first runs CP-SAT on the whole problem
+#: (for this share of the time) before it turns to the bound.
+PORTFOLIO_MAX_MEETINGS = 450
+PORTFOLIO_SHARE = 0.6
+PORTFOLIO_WORKERS = 2
 
 
 class SolverFailure(SecretaryError):
@@ -183,24 +188,72 @@ def _infeasible(problem: Problem, violations: list[Violation], elapsed: float) -
     )
 
 
-class _BoundRun(threading.Thread):
-    """The score bound (:mod:`scheduler.solver.bound`) alongside the search, on one worker."""
+class _Companion(threading.Thread):
+    """The second worker: CP-SAT on the whole problem, then the bound (one CP-SAT worker).
+
+    For problems of moderate size (at most ``PORTFOLIO_MAX_MEETINGS`` to decide) a global CP-SAT
+    run, hinted with first-fit, is a useful companion to the neighbourhood search: its every
+    improving plan is offered to the search, which takes it when it is better. Larger problems
+    skip it (CP-SAT spends its time propagating and barely moves) and give the whole time to the
+    bound (:mod:`scheduler.solver.bound`).
+    """
 
     def __init__(
-        self, instance: Instance, fixed: Occupancy, free: list[int], seconds: float, seed: int
+        self,
+        instance: Instance,
+        fixed: Occupancy,
+        free: list[int],
+        *,
+        seconds: float,
+        seed: int,
+        hint: Mapping[int, Slot] | None,
+        floor: Mapping[int, int],
     ) -> None:
-        super().__init__(name="schedule-bound", daemon=True)
+        super().__init__(name="schedule-companion", daemon=True)
         self.instance = instance
         self.fixed = fixed
         self.free = free
         self.seconds = seconds
         self.seed = seed
+        self.hint = dict(hint) if hint is not None else None
+        self.floor = dict(floor)
         self.bound: int | None = None
+        self._lock = threading.Lock()
+        self._offer: dict[int, Slot] | None = None
 
     def run(self) -> None:
+        started = time.perf_counter()
+        if self.hint is not None:
+            model = ScheduleModel(
+                self.instance,
+                self.fixed,
+                self.free,
+                objective="placement",
+                floor=self.floor,
+                capacity=False,
+            )
+            model.hint(self.hint)
+            model.solve(
+                time_limit=PORTFOLIO_SHARE * self.seconds - (time.perf_counter() - started),
+                workers=PORTFOLIO_WORKERS,
+                seed=self.seed,
+                probing=False,
+                on_solution=self._offered,
+            )
+        left = self.seconds - (time.perf_counter() - started)
         self.bound = score_bound(
-            self.instance, self.fixed, self.free, seconds=self.seconds, workers=1, seed=self.seed
+            self.instance, self.fixed, self.free, seconds=left, workers=1, seed=self.seed
         )
+
+    def _offered(self, slots: dict[int, Slot]) -> None:
+        with self._lock:
+            self._offer = slots
+
+    def take(self) -> dict[int, Slot] | None:
+        """The latest plan of the free meetings found by the global run, once."""
+        with self._lock:
+            offer, self._offer = self._offer, None
+        return offer
 
 
 class _Search:
@@ -286,6 +339,15 @@ class _Search:
             self.occupancy = Occupancy(self.instance, slots.items())
             return True
         return False
+
+    def adopt(self, offer: Mapping[int, Slot] | None) -> None:
+        """Take a plan of the free meetings from the global run if it is better."""
+        if offer is None:
+            return
+        slots = {m: s for m, s in self.slots.items() if self.instance.meetings[m].frozen}
+        slots.update(offer)
+        if self.accept(slots):
+            self.improvements += 1
 
     def floor(self, free: list[int]) -> dict[int, int]:
         """What the free meetings must place, per level, to stay at or above first-fit."""
@@ -416,11 +478,20 @@ class _Search:
     def large_neighbourhood_search(self) -> None:
         self.method = "neighbourhood search"
         fixed = self.frozen_occupancy()
-        bound_run: _BoundRun | None = None
+        companion: _Companion | None = None
         lns_workers = self.workers
         if self.workers >= 2:
-            bound_run = _BoundRun(self.instance, fixed, self.free, self.left(), self.seed)
-            bound_run.start()
+            portfolio = len(self.free) <= PORTFOLIO_MAX_MEETINGS
+            companion = _Companion(
+                self.instance,
+                fixed,
+                self.free,
+                seconds=self.left(),
+                seed=self.seed,
+                hint=self.slots if portfolio else None,
+                floor=self.floor(self.free),
+            )
+            companion.start()
             lns_workers = self.workers - 1
         budget = DETERMINISTIC_PER_SECOND * self.time_limit
         if self.workers == 1:
@@ -428,15 +499,18 @@ class _Search:
         while self.left() > 0.05:
             if self.workers == 1 and self.deterministic_used >= budget:
                 break
+            if companion is not None:
+                self.adopt(companion.take())
             kind, free, windows = self.neighbourhood()
             if not free:
                 continue
             self.neighbourhoods += 1
             self.try_neighbourhood(kind, free, windows, lns_workers)
             self.report("search")
-        if bound_run is not None:
-            bound_run.join(max(0.0, self.deadline - time.perf_counter()))
-            self.take_bound(bound_run.bound)
+        if companion is not None:
+            companion.join(max(0.0, self.deadline - time.perf_counter()))
+            self.adopt(companion.take())
+            self.take_bound(companion.bound)
         else:
             self.score_bound_run(fixed)
 
