@@ -9,17 +9,20 @@
    on all workers. When CP-SAT proves it optimal the status is ``optimal``.
 4. **Large-neighbourhood search** otherwise. A global CP-SAT run on thousands of optional
    intervals spends its time propagating huge no-overlap constraints, so instead the search
-   repeatedly frees a small neighbourhood (an unscheduled meeting with the meetings that hold its
-   options on one to three days; an attorney and the attorneys who share meetings with them on
+   repeatedly frees a neighbourhood (an unscheduled meeting with the meetings that hold its
+   options on one to three days; a whole group of attorneys who share meetings, on a window of
+   days when the group is large; an attorney and the attorneys who share meetings with them on
    some days; a moved meeting with what now holds its old place), keeps everything else fixed
    (folded into the options, see :class:`~scheduler.solver.model.ScheduleModel`) and re-solves
    it exactly with CP-SAT. A neighbourhood's answer is taken only if the whole plan gets better
    in the format's exact order and stays at or above first-fit at every level. Neighbourhood sizes
    adapt: bigger while CP-SAT proves them optimal, smaller when it runs out of time.
-5. **Bound.** With two or more workers, one worker runs CP-SAT on the whole problem for the score
-   (16, 8, 4, 2, 1 per meeting of priority 5..1) alongside the search and reports its proven upper
-   bound; the gap to it shows how much could at most still be gained. With one worker the bound
-   runs after the search, on a share of the budget.
+5. **The second worker and the bound.** With two or more workers, a companion thread runs
+   alongside the search: for problems of moderate size it first runs CP-SAT on the whole problem,
+   hinted with first-fit, and hands every better plan it finds to the search; then it proves an
+   upper bound on the score (16, 8, 4, 2, 1 per meeting of priority 5..1, see
+   :mod:`scheduler.solver.bound`), so the gap shows how much could at most still be gained. With
+   one worker the bound runs after the search, on what is left of the budget.
 6. **Finish.** Any meeting that still fits somewhere is placed (first-fit again), the plan is
    checked by :mod:`scheduler.solver.validate`, and every unscheduled meeting is explained.
 
@@ -44,7 +47,7 @@ from dataclasses import dataclass
 
 from scheduler.errors import SecretaryError
 from scheduler.solver import bits
-from scheduler.solver.bound import score_bound
+from scheduler.solver.bound import attorney_groups, score_bound
 from scheduler.solver.explain import FROZEN_CONFLICT, Explainer
 from scheduler.solver.greedy import first_fit, greedy_order
 from scheduler.solver.model import Outcome, ScheduleModel
@@ -83,6 +86,12 @@ MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD, START_NEIGHBOURHOOD = 12, 160, 40
 PORTFOLIO_MAX_MEETINGS = 450
 PORTFOLIO_SHARE = 0.6
 PORTFOLIO_WORKERS = 2
+#: Whole-group neighbourhoods: how often, how large (more meetings: a window of days), and the
+#: budget of one (deterministic, and a wall-clock cap with several workers).
+GROUP_SHARE = 0.25
+GROUP_MAX_MEETINGS = 100
+GROUP_DETERMINISTIC_LIMIT = 0.3
+GROUP_SECONDS = 1.0
 
 
 class SolverFailure(SecretaryError):
@@ -292,6 +301,7 @@ class _Search:
         self.size = START_NEIGHBOURHOOD
         self.radius = 0
         self.failures: dict[int, int] = {}
+        self.groups = attorney_groups(instance, self.free)
         self.deterministic_used = 0.0
         self.last_report = 0.0
         # Time kept for the finish: filling, validation, explanations, the result.
@@ -529,6 +539,7 @@ class _Search:
         for m in free:
             if m in occupancy.slots:
                 removed[m] = occupancy.remove(m)
+        group = kind == "group"
         model = ScheduleModel(
             instance,
             occupancy,
@@ -536,10 +547,12 @@ class _Search:
             windows=windows,
             objective="placement",
             floor=self.floor(free),
+            capacity=not group,
         )
         seed = self.seed + self.neighbourhoods
         finished = False
         slots: Mapping[int, Slot] = removed
+        placing = GROUP_DETERMINISTIC_LIMIT if group else PLACEMENT_DETERMINISTIC_LIMIT
         if kind == "compact":
             model.polish(self.counts(removed), self.kept(removed), removed)
             outcome = self.sub_solve(model, workers, seed, POLISH_DETERMINISTIC_LIMIT)
@@ -548,7 +561,7 @@ class _Search:
                 slots = outcome.slots
         else:
             model.hint(removed)
-            outcome = self.sub_solve(model, workers, seed, PLACEMENT_DETERMINISTIC_LIMIT)
+            outcome = self.sub_solve(model, workers, seed, placing, group=group)
             finished = outcome.optimal
             if outcome.solved and self.placement_key(outcome.slots) > self.placement_key(removed):
                 slots = outcome.slots
@@ -569,15 +582,25 @@ class _Search:
             for m, s in removed.items():
                 occupancy.add(m, s)
         # Adapt: larger while neighbourhoods are solved to the end, smaller when time runs out.
-        if finished:
+        if group:
+            pass
+        elif finished:
             self.size = min(MAX_NEIGHBOURHOOD, self.size + 2)
         else:
             self.size = max(MIN_NEIGHBOURHOOD, self.size - 4)
 
     def sub_solve(
-        self, model: ScheduleModel, workers: int, seed: int, deterministic: float
+        self,
+        model: ScheduleModel,
+        workers: int,
+        seed: int,
+        deterministic: float,
+        *,
+        group: bool = False,
     ) -> Outcome:
         cap = NEIGHBOURHOOD_SECONDS_ONE_WORKER if self.workers == 1 else NEIGHBOURHOOD_SECONDS
+        if group and self.workers > 1:
+            cap = GROUP_SECONDS
         outcome = model.solve(
             time_limit=max(0.02, min(cap, self.left())),
             workers=workers,
@@ -610,11 +633,35 @@ class _Search:
             if self.instance.meetings[m].current_slot is not None
         ]
         roll = self.rng.random()
-        if unplaced and roll < 0.7:
+        if unplaced and self.groups and roll < GROUP_SHARE:
+            return ("group", *self.whole_group(unplaced))
+        if unplaced and roll < 0.75:
             return ("rescue", *self.rescue(unplaced))
-        if moved and roll < 0.85:
+        if moved and roll < 0.9:
             return ("restore", *self.restore(self.rng.choice(moved)))
         return ("compact", *self.compact())
+
+    def whole_group(self, unplaced: list[int]) -> tuple[list[int], dict[int, int]]:
+        """Every meeting of a group of attorneys who share meetings (on some days if the group
+        is large), placed or not: the neighbourhood that lets meetings trade attorneys and days."""
+        instance = self.instance
+        waiting = set(unplaced)
+        weights = [1 + sum(1 for m in g if m in waiting) for g in self.groups]
+        members = self.rng.choices(self.groups, weights=weights)[0]
+        window = -1
+        if len(members) > GROUP_MAX_MEETINGS:
+            days = len(instance.firm_days)
+            span = max(1, days * GROUP_MAX_MEETINGS // len(members))
+            lo = self.rng.randrange(max(1, days - span + 1))
+            window = self._window(lo, min(days - 1, lo + span - 1))
+            members = [
+                m
+                for m in members
+                if (m in self.slots and window >> self.slots[m].start & 1)
+                or (m not in self.slots and instance.meetings[m].any_allowed & window)
+            ]
+        free = [m for m in members if not instance.meetings[m].frozen]
+        return free, self._windows(free, window)
 
     def _days_window(self, day: int) -> tuple[int, int]:
         days = self.instance.firm_days
