@@ -88,6 +88,7 @@ def run_one(method: str, size: str, seed: int, limit: float, workers: int) -> di
             score=stats["score"],
             score_bound=stats["score_bound"],
             proved_optimal=stats["proved_optimal"],
+            proved_priorities_and_changes=stats["proved_priorities_and_changes"],
             neighbourhoods=stats["neighbourhoods"],
             improvements=stats["improvements"],
             path=stats["method"],

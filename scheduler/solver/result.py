@@ -49,6 +49,8 @@ class SolveStats:
     greedy: PlanSummary
     method: str
     #: Neighbourhoods tried and improvements found by the search.
+    #: Proved best for priorities and changes (``proved_optimal`` adds earliness).
+    proved_placement: bool = False
     neighbourhoods: int = 0
     improvements: int = 0
     earliness: int = 0
@@ -99,6 +101,7 @@ def to_json(result: SolveResult) -> dict[str, Any]:
         "scheduled_by_priority": _by_priority(stats.scheduled_by_priority),
         "changed": stats.changed,
         "proved_optimal": stats.proved_optimal,
+        "proved_priorities_and_changes": stats.proved_placement,
         "score": stats.score,
         "score_bound": stats.score_bound,
         "gap": round(stats.gap, 6),

@@ -15,7 +15,9 @@
    some days; a moved meeting with what now holds its old place), keeps everything else fixed
    (folded into the options, see :class:`~scheduler.solver.model.ScheduleModel`) and re-solves
    it exactly with CP-SAT. A neighbourhood's answer is taken only if the whole plan gets better
-   in the format's exact order and stays at or above first-fit at every level. Neighbourhood sizes
+   in the format's exact order without losing a meeting at any priority level: the search climbs
+   level by level and never trades a lower-priority meeting for a higher one (the exact solve of
+   small problems does consider such trades, above the first-fit floor). Neighbourhood sizes
    adapt: bigger while CP-SAT proves them optimal, smaller when it runs out of time.
 5. **The second worker and the bound.** With two or more workers, a companion thread runs
    alongside the search: for problems of moderate size it first runs CP-SAT on the whole problem,
@@ -86,9 +88,10 @@ MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD, START_NEIGHBOURHOOD = 12, 160, 40
 PORTFOLIO_MAX_MEETINGS = 450
 PORTFOLIO_SHARE = 0.6
 PORTFOLIO_WORKERS = 2
-#: Whole-group neighbourhoods: how often, how large (more meetings: a window of days), and the
-#: budget of one (deterministic, and a wall-clock cap with several workers).
-GROUP_SHARE = 0.25
+#: Whole-group neighbourhoods: their share of the search's work, how large (more meetings: a
+#: window of days), and the budget of one (deterministic, and a wall-clock cap with several
+#: workers).
+GROUP_SHARE = 0.35
 GROUP_MAX_MEETINGS = 100
 GROUP_DETERMINISTIC_LIMIT = 0.3
 GROUP_SECONDS = 1.0
@@ -295,6 +298,8 @@ class _Search:
             SCORE_WEIGHTS[instance.meetings[m].priority] for m in self.free
         )
         self.proved = not self.free
+        # Proved: priorities and changes (the placement step), and everything.
+        self.proved_placement = self.proved
         self.method = "first-fit"
         self.neighbourhoods = 0
         self.improvements = 0
@@ -302,6 +307,7 @@ class _Search:
         self.radius = 0
         self.failures: dict[int, int] = {}
         self.groups = attorney_groups(instance, self.free)
+        self.group_work = 0.0
         self.deterministic_used = 0.0
         self.last_report = 0.0
         # Time kept for the finish: filling, validation, explanations, the result.
@@ -340,10 +346,12 @@ class _Search:
             return
         self.large_neighbourhood_search()
 
-    def accept(self, slots: dict[int, Slot]) -> bool:
-        """Take a plan if it is better and never below first-fit at any level."""
+    def accept(self, slots: dict[int, Slot], *, monotone: bool = False) -> bool:
+        """Take a plan if it is better and never below first-fit at any level (``monotone``:
+        never below the current plan at any level either)."""
         candidate = quality(self.instance, slots)
-        if candidate > self.quality and candidate.dominates_levels(self.greedy_quality):
+        floor = self.quality if monotone else self.greedy_quality
+        if candidate > self.quality and candidate.dominates_levels(floor):
             self.slots = slots
             self.quality = candidate
             self.occupancy = Occupancy(self.instance, slots.items())
@@ -356,15 +364,18 @@ class _Search:
             return
         slots = {m: s for m, s in self.slots.items() if self.instance.meetings[m].frozen}
         slots.update(offer)
-        if self.accept(slots):
+        if self.accept(slots, monotone=True):
             self.improvements += 1
 
-    def floor(self, free: list[int]) -> dict[int, int]:
-        """What the free meetings must place, per level, to stay at or above first-fit."""
+    def floor(self, free: list[int], *, monotone: bool = False) -> dict[int, int]:
+        """What the free meetings must place, per level, to stay at or above first-fit
+        (``monotone``: at or above the current plan, i.e. as many as they place now)."""
         inside = dict.fromkeys(PRIORITIES, 0)
         for m in free:
             if m in self.slots:
                 inside[self.instance.meetings[m].priority] += 1
+        if monotone:
+            return inside
         placed = self.quality.placed
         target = self.greedy_quality.placed
         return {p: target[p] - (placed[p] - inside[p]) for p in PRIORITIES}
@@ -382,7 +393,7 @@ class _Search:
         self.method = "exact"
         self.report("exact", force=True)
         deterministic = DETERMINISTIC_PER_SECOND * self.time_limit if self.workers == 1 else None
-        placed, _, proved = self.two_steps(
+        placed, proved_placement, proved = self.two_steps(
             model,
             dict(self.slots),
             seconds=0.8 * self.left(),
@@ -394,6 +405,7 @@ class _Search:
         slots.update(placed)
         self.accept(slots)
         self.proved = proved and quality(self.instance, slots) == self.quality
+        self.proved_placement = proved_placement and quality(self.instance, slots) == self.quality
         self.score_bound_run(fixed)
         return True
 
@@ -406,11 +418,11 @@ class _Search:
         workers: int,
         seed: int,
         deterministic: float | None,
-    ) -> tuple[dict[int, Slot], int, bool]:
+    ) -> tuple[dict[int, Slot], bool, bool]:
         """Placement first (priorities, then changes), then earliness with those kept.
 
-        Returns the best slots of the free meetings, their kept count, and whether both steps
-        were proved optimal. ``incumbent`` is the current plan of the free meetings.
+        Returns the best slots of the free meetings, and whether the placement step, and both
+        steps, were proved optimal. ``incumbent`` is the current plan of the free meetings.
         """
         started = time.perf_counter()
         free_incumbent = {m: s for m, s in incumbent.items() if m in model.vars}
@@ -423,7 +435,7 @@ class _Search:
         )
         self.count(model, first)
         if not first.solved:
-            return free_incumbent, self.kept(free_incumbent), False
+            return free_incumbent, False, False
         mine = self.placement_key(first.slots)
         theirs = self.placement_key(free_incumbent)
         start_from = first.slots if mine > theirs else free_incumbent
@@ -441,8 +453,8 @@ class _Search:
         )
         self.count(model, second)
         if second.solved and self.placement_key(second.slots) >= best_key:
-            return second.slots, self.kept(second.slots), first.optimal and second.optimal
-        return dict(start_from), kept, False
+            return second.slots, first.optimal, first.optimal and second.optimal
+        return dict(start_from), first.optimal, False
 
     def placement_key(self, slots: Mapping[int, Slot]) -> tuple[int, ...]:
         """Priorities then kept placements, for the free meetings of a model."""
@@ -540,13 +552,14 @@ class _Search:
             if m in occupancy.slots:
                 removed[m] = occupancy.remove(m)
         group = kind == "group"
+        work_before = self.deterministic_used
         model = ScheduleModel(
             instance,
             occupancy,
             free,
             windows=windows,
             objective="placement",
-            floor=self.floor(free),
+            floor=self.floor(free, monotone=True),
             capacity=not group,
         )
         seed = self.seed + self.neighbourhoods
@@ -572,7 +585,7 @@ class _Search:
         candidate = {m: s for m, s in self.slots.items() if m not in removed}
         candidate.update(slots)
         q = quality(instance, candidate)
-        if q > self.quality and q.dominates_levels(self.greedy_quality):
+        if q > self.quality and q.dominates_levels(self.quality):
             for m, s in slots.items():
                 occupancy.add(m, s)
             self.slots = candidate
@@ -583,7 +596,7 @@ class _Search:
                 occupancy.add(m, s)
         # Adapt: larger while neighbourhoods are solved to the end, smaller when time runs out.
         if group:
-            pass
+            self.group_work += self.deterministic_used - work_before
         elif finished:
             self.size = min(MAX_NEIGHBOURHOOD, self.size + 2)
         else:
@@ -633,7 +646,8 @@ class _Search:
             if self.instance.meetings[m].current_slot is not None
         ]
         roll = self.rng.random()
-        if unplaced and self.groups and roll < GROUP_SHARE:
+        # Whole groups get a share of the work (they are slow but often worth it).
+        if unplaced and self.groups and self.group_work <= GROUP_SHARE * self.deterministic_used:
             return ("group", *self.whole_group(unplaced))
         if unplaced and roll < 0.75:
             return ("rescue", *self.rescue(unplaced))
@@ -826,7 +840,7 @@ class _Search:
             self.slots = dict(self.greedy)
             self.occupancy = Occupancy(instance, self.slots.items())
             self.quality = self.greedy_quality
-            self.proved = False
+            self.proved = self.proved_placement = False
             placements = greedy
         self.report("done", force=True)
         explainer = Explainer(instance, pre, self.occupancy)
@@ -855,6 +869,7 @@ class _Search:
             scheduled_by_priority=q.placed,
             changed=q.changes,
             proved_optimal=self.proved,
+            proved_placement=self.proved_placement,
             score=q.score,
             score_bound=bound,
             gap=(bound - q.score) / bound if bound else 0.0,
