@@ -86,7 +86,10 @@ MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD, START_NEIGHBOURHOOD = 12, 160, 40
 #: Up to this many meetings to decide, the second worker first runs CP-SAT on the whole problem
 #: (for this share of the time) before it turns to the bound.
 PORTFOLIO_MAX_MEETINGS = 450
-PORTFOLIO_SHARE = 0.6
+#: The companion's last share of the time goes to the bound; the groups it re-solves before
+#: that are cut to a window of days above this size.
+BOUND_SHARE = 0.4
+COMPANION_GROUP_MAX_MEETINGS = 250
 PORTFOLIO_WORKERS = 2
 #: Whole-group neighbourhoods: their share of the search's work, how large (more meetings: a
 #: window of days), and the budget of one (deterministic, and a wall-clock cap with several
@@ -201,41 +204,44 @@ def _infeasible(problem: Problem, violations: list[Violation], elapsed: float) -
 
 
 class _Companion(threading.Thread):
-    """The second worker: CP-SAT on the whole problem, then the bound (one CP-SAT worker).
+    """The second worker (one CP-SAT worker of its own), alongside the neighbourhood search.
 
-    For problems of moderate size (at most ``PORTFOLIO_MAX_MEETINGS`` to decide) a global CP-SAT
-    run, hinted with first-fit, is a useful companion to the neighbourhood search: its every
-    improving plan is offered to the search, which takes it when it is better. Larger problems
-    skip it (CP-SAT spends its time propagating and barely moves) and give the whole time to the
-    bound (:mod:`scheduler.solver.bound`).
+    Problems of moderate size (at most ``PORTFOLIO_MAX_MEETINGS`` to decide): a global CP-SAT
+    run, hinted with first-fit; its every improving plan is offered to the search, which takes it
+    when it is better. Larger problems (where a global run barely moves): whole groups of
+    attorneys who share meetings are re-solved one after another from a snapshot of the search's
+    plan, and each better group plan is offered (the search merges it if it still fits). Either
+    way the last ``BOUND_SHARE`` of the time goes to the bound (:mod:`scheduler.solver.bound`).
     """
 
     def __init__(
         self,
-        instance: Instance,
+        search: _Search,
         fixed: Occupancy,
-        free: list[int],
         *,
         seconds: float,
-        seed: int,
-        hint: Mapping[int, Slot] | None,
-        floor: Mapping[int, int],
+        portfolio: bool,
     ) -> None:
         super().__init__(name="schedule-companion", daemon=True)
-        self.instance = instance
+        self.search = search
+        self.instance = search.instance
         self.fixed = fixed
-        self.free = free
+        self.free = search.free
         self.seconds = seconds
-        self.seed = seed
-        self.hint = dict(hint) if hint is not None else None
-        self.floor = dict(floor)
+        self.seed = search.seed
+        self.portfolio = portfolio
+        self.hint = dict(search.slots)
+        self.floor = search.floor(search.free)
+        self.rng = random.Random(search.seed + 1)
         self.bound: int | None = None
         self._lock = threading.Lock()
         self._offer: dict[int, Slot] | None = None
+        self._groups: list[tuple[list[int], dict[int, Slot]]] = []
 
     def run(self) -> None:
         started = time.perf_counter()
-        if self.hint is not None:
+        search_until = (1 - BOUND_SHARE) * self.seconds
+        if self.portfolio:
             model = ScheduleModel(
                 self.instance,
                 self.fixed,
@@ -246,16 +252,74 @@ class _Companion(threading.Thread):
             )
             model.hint(self.hint)
             model.solve(
-                time_limit=PORTFOLIO_SHARE * self.seconds - (time.perf_counter() - started),
+                time_limit=search_until - (time.perf_counter() - started),
                 workers=PORTFOLIO_WORKERS,
                 seed=self.seed,
                 probing=False,
                 on_solution=self._offered,
             )
+        else:
+            while time.perf_counter() - started < search_until - GROUP_SECONDS:
+                self._resolve_a_group()
         left = self.seconds - (time.perf_counter() - started)
         self.bound = score_bound(
             self.instance, self.fixed, self.free, seconds=left, workers=1, seed=self.seed
         )
+
+    def _resolve_a_group(self) -> None:
+        instance = self.instance
+        snapshot = self.search.snapshot()
+        waiting = {m for m in self.free if m not in snapshot}
+        groups = self.search.groups
+        if not waiting or not groups:
+            time.sleep(0.05)
+            return
+        weights = [sum(1 for m in g if m in waiting) for g in groups]
+        if not any(weights):
+            time.sleep(0.05)
+            return
+        members = self.rng.choices(groups, weights=weights)[0]
+        window = -1
+        if len(members) > COMPANION_GROUP_MAX_MEETINGS:  # a window of days of a large group
+            days = len(instance.firm_days)
+            span = max(1, days * COMPANION_GROUP_MAX_MEETINGS // len(members))
+            lo = self.rng.randrange(max(1, days - span + 1))
+            _, first, _ = instance.firm_days[lo]
+            _, _, last = instance.firm_days[min(days - 1, lo + span - 1)]
+            window = bits.span(first, last)
+            members = [
+                m
+                for m in members
+                if (m in snapshot and window >> snapshot[m].start & 1)
+                or (m not in snapshot and instance.meetings[m].any_allowed & window)
+            ]
+        free = [m for m in members if not instance.meetings[m].frozen]
+        chosen = set(free)
+        rest = Occupancy(instance, ((m, s) for m, s in snapshot.items() if m not in chosen))
+        before = {m: snapshot[m] for m in free if m in snapshot}
+        placed = dict.fromkeys(PRIORITIES, 0)
+        for m in before:
+            placed[instance.meetings[m].priority] += 1
+        windows = {
+            m: window | (bits.span(snapshot[m].start, snapshot[m].start) if m in snapshot else 0)
+            for m in free
+        }
+        model = ScheduleModel(
+            instance,
+            rest,
+            free,
+            windows=windows,
+            objective="placement",
+            floor=placed,
+            capacity=False,
+        )
+        model.hint(before)
+        outcome = model.solve(
+            time_limit=GROUP_SECONDS, workers=1, seed=self.rng.randrange(1 << 30), light=True
+        )
+        if outcome.solved and len(outcome.slots) > len(before):
+            with self._lock:
+                self._groups.append((free, outcome.slots))
 
     def _offered(self, slots: dict[int, Slot]) -> None:
         with self._lock:
@@ -266,6 +330,12 @@ class _Companion(threading.Thread):
         with self._lock:
             offer, self._offer = self._offer, None
         return offer
+
+    def take_groups(self) -> list[tuple[list[int], dict[int, Slot]]]:
+        """Better plans of whole groups found since the last call."""
+        with self._lock:
+            groups, self._groups = self._groups, []
+        return groups
 
 
 class _Search:
@@ -308,6 +378,8 @@ class _Search:
         self.failures: dict[int, int] = {}
         self.groups = attorney_groups(instance, self.free)
         self.group_work = 0.0
+        self._snapshot_lock = threading.Lock()
+        self._snapshot: dict[int, Slot] = dict(self.slots)
         self.deterministic_used = 0.0
         self.last_report = 0.0
         # Time kept for the finish: filling, validation, explanations, the result.
@@ -355,6 +427,7 @@ class _Search:
             self.slots = slots
             self.quality = candidate
             self.occupancy = Occupancy(self.instance, slots.items())
+            self.publish()
             return True
         return False
 
@@ -366,6 +439,43 @@ class _Search:
         slots.update(offer)
         if self.accept(slots, monotone=True):
             self.improvements += 1
+
+    def snapshot(self) -> dict[int, Slot]:
+        """A copy of the current plan (for the companion thread)."""
+        with self._snapshot_lock:
+            return dict(self._snapshot)
+
+    def publish(self) -> None:
+        with self._snapshot_lock:
+            self._snapshot = dict(self.slots)
+
+    def merge_group(self, members: list[int], slots: Mapping[int, Slot]) -> None:
+        """Take a group's new plan (found from an older snapshot) if it still fits and is
+        better, level by level."""
+        occupancy = self.occupancy
+        removed = {m: occupancy.remove(m) for m in members if m in occupancy.slots}
+        added: list[int] = []
+        fits = True
+        for m, slot in sorted(slots.items(), key=lambda item: item[1].start):
+            if not occupancy.fits(self.instance.meetings[m], slot):
+                fits = False
+                break
+            occupancy.add(m, slot)
+            added.append(m)
+        if fits:
+            candidate = {m: s for m, s in self.slots.items() if m not in removed}
+            candidate.update(slots)
+            q = quality(self.instance, candidate)
+            if q > self.quality and q.dominates_levels(self.quality):
+                self.slots = candidate
+                self.quality = q
+                self.improvements += 1
+                self.publish()
+                return
+        for m in added:
+            occupancy.remove(m)
+        for m, slot in removed.items():
+            occupancy.add(m, slot)
 
     def floor(self, free: list[int], *, monotone: bool = False) -> dict[int, int]:
         """What the free meetings must place, per level, to stay at or above first-fit
@@ -503,15 +613,11 @@ class _Search:
         companion: _Companion | None = None
         lns_workers = self.workers
         if self.workers >= 2:
-            portfolio = len(self.free) <= PORTFOLIO_MAX_MEETINGS
             companion = _Companion(
-                self.instance,
+                self,
                 fixed,
-                self.free,
                 seconds=self.left(),
-                seed=self.seed,
-                hint=self.slots if portfolio else None,
-                floor=self.floor(self.free),
+                portfolio=len(self.free) <= PORTFOLIO_MAX_MEETINGS,
             )
             companion.start()
             lns_workers = self.workers - 1
@@ -523,6 +629,8 @@ class _Search:
                 break
             if companion is not None:
                 self.adopt(companion.take())
+                for members, slots in companion.take_groups():
+                    self.merge_group(members, slots)
             kind, free, windows = self.neighbourhood()
             if not free:
                 continue
@@ -532,6 +640,8 @@ class _Search:
         if companion is not None:
             companion.join(max(0.0, self.deadline - time.perf_counter()))
             self.adopt(companion.take())
+            for members, slots in companion.take_groups():
+                self.merge_group(members, slots)
             self.take_bound(companion.bound)
         else:
             self.score_bound_run(fixed)
@@ -591,6 +701,7 @@ class _Search:
             self.slots = candidate
             self.quality = q
             self.improvements += 1
+            self.publish()
         else:
             for m, s in removed.items():
                 occupancy.add(m, s)
