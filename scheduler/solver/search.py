@@ -20,20 +20,22 @@
    small problems does consider such trades, above the first-fit floor). Neighbourhood sizes
    adapt: bigger while CP-SAT proves them optimal, smaller when it runs out of time.
 5. **The second worker and the bound.** With two or more workers, a companion thread runs
-   alongside the search: for problems of moderate size it first runs CP-SAT on the whole problem,
-   hinted with first-fit, and hands every better plan it finds to the search; then it proves an
-   upper bound on the score (16, 8, 4, 2, 1 per meeting of priority 5..1, see
-   :mod:`scheduler.solver.bound`), so the gap shows how much could at most still be gained. With
-   one worker the bound runs after the search, on what is left of the budget.
+   alongside the search: for problems of moderate size it runs CP-SAT on the whole problem,
+   hinted with first-fit; for larger ones it re-solves whole groups of attorneys who share
+   meetings from a snapshot of the plan; either way it hands every better plan to the search.
+   In its last share of the time it proves an upper bound on the score (16, 8, 4, 2, 1 per
+   meeting of priority 5..1, see :mod:`scheduler.solver.bound`), so the gap shows how much could
+   at most still be gained. With one worker the bound runs after the search.
 6. **Finish.** Any meeting that still fits somewhere is placed (first-fit again), the plan is
    checked by :mod:`scheduler.solver.validate`, and every unscheduled meeting is explained.
 
 The time limit is honoured: the search stops early enough for the finish, and every CP-SAT call
 gets only the time that is left.
 
-**Determinism.** With one worker the search is measured in CP-SAT's deterministic time (each
-neighbourhood solve has a fixed deterministic budget, the total is proportional to the time
-limit) and every random choice comes from ``seed``; the same problem, seed and limit then give
+**Determinism.** With one worker the search is measured in deterministic work: CP-SAT's
+deterministic time plus a fixed cost per solve and per model variable (each neighbourhood solve
+has a fixed deterministic budget; the total is proportional to the time limit), and every random
+choice comes from ``seed``; the same problem, seed and limit then give
 the same answer on every run, unless the machine is so slow that the wall-clock limit cuts the
 search first. With two or more workers the bound runs in parallel and the search follows the
 clock, so answers may differ from run to run (never below first-fit).
