@@ -14,6 +14,7 @@ from api.routes import (
     firm_data,
     health,
     holds,
+    schedule,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -26,4 +27,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     deadlines.router,
     feeds.router,
     calendars.router,
+    schedule.router,
 )

@@ -11,6 +11,7 @@ from scheduler.cli import (  # noqa: F401  (each module registers its commands)
     keys,
     outbox,
     serve,
+    solve,
 )
 from scheduler.cli.app import app
 

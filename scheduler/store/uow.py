@@ -32,6 +32,7 @@ from scheduler.store.repositories import (
     SqlMatterRepository,
     SqlOutboxRepository,
     SqlRoomRepository,
+    SqlScheduleJobRepository,
     SqlTimeOffRepository,
     overlap_resource,
 )
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.holds = SqlHoldRepository(session)
         self.closed_days = SqlClosedDayRepository(session)
+        self.schedule_jobs = SqlScheduleJobRepository(session)
         return self
 
     def lock(self, keys: Sequence[str]) -> None:
