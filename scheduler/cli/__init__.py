@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.cli import db, demo, keys, outbox, serve  # noqa: F401  (each module registers its commands)
+from scheduler.cli import agenda, db, demo, keys, outbox, serve  # noqa: F401  (register commands)
 from scheduler.cli.app import app
 
 
