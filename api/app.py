@@ -12,9 +12,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.background import start_dispatcher
+from api.background import start_background
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
+from api.problems import document_problems
 from api.routes import ROUTERS
 from scheduler.clock import Clock, SystemClock
 from scheduler.settings import Settings
@@ -44,12 +45,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        dispatcher = start_dispatcher(settings, the_store, the_clock)
+        background = start_background(settings, the_store, the_clock)
         try:
             yield
         finally:
-            if dispatcher is not None:
-                dispatcher.stop()
+            if background is not None:
+                background.stop()
             if owns_store:
                 the_store.dispose()
 
@@ -64,6 +65,7 @@ def create_app(
     app.state.clock = the_clock
     install_error_handlers(app)
     for router in ROUTERS:
+        document_problems(router.routes)
         app.include_router(router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     logging.getLogger("api").setLevel(logging.INFO)

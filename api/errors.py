@@ -54,6 +54,13 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def _route(request: Request) -> str:
+    """The route's template (``/v1/feeds/{token}.ics``), never the path itself: paths of feeds
+    and booking links carry secret tokens, and query strings may carry client ids."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "an unknown route"))
+
+
 def _field_path(loc: tuple[Any, ...]) -> str:
     parts = [p for p in loc if p not in ("body", "query", "path", "header")]
     path = ""
@@ -112,7 +119,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         unavailable = translate_error(error)
         if unavailable is not None:
-            log.warning("database unavailable on %s %s", request.method, request.url.path)
+            log.warning("database unavailable on %s %s", request.method, _route(request))
             return problem(
                 503,
                 unavailable.message,
@@ -120,5 +127,5 @@ def install_error_handlers(app: FastAPI) -> None:
                 headers={"Retry-After": str(unavailable.retry_after_seconds)},
             )
         # The type only: messages of unexpected errors may quote data.
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, _route(request))
         return problem(500, "Something went wrong on our side. Please try again.")

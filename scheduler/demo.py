@@ -29,9 +29,12 @@ from scheduler.domain import (
     Language,
     Matter,
     Room,
+    TriggerEvent,
     WeeklyHours,
 )
+from scheduler.errors import InvalidInput
 from scheduler.intervals import Interval
+from scheduler.rules import deadlines_for_trigger
 
 FIRM_DOMAIN = "hargrove-vance.example"
 DEMO_SOURCE = "src-demo-calendars"
@@ -283,6 +286,7 @@ class DemoFirm:
     appointments: list[Appointment] = field(default_factory=list)
     busy: list[BusyBlock] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    triggers: list[TriggerEvent] = field(default_factory=list)
     unplaced: int = 0
 
 
@@ -326,7 +330,7 @@ def build_demo_firm(
     days = [d for d in workdays_from(start, size.workdays) if d not in closed_days]
     demo.busy = _busy_blocks(rng, size, demo.attorneys, days)
     demo.appointments, demo.unplaced = _appointments(rng, size, demo, days)
-    demo.deadlines = _deadlines(rng, size, demo.matters, days)
+    demo.triggers, demo.deadlines = _docket(rng, size, demo.matters, start)
     return demo
 
 
@@ -643,37 +647,55 @@ def _appointments(
     return appointments, unplaced
 
 
-def _deadlines(
-    rng: random.Random, size: DemoSize, matters: list[Matter], days: list[date]
-) -> list[Deadline]:
-    """Deadlines entered by hand from courts' scheduling orders."""
+# Trigger events the demo records, per jurisdiction: (event, days from the start, service).
+# Their deadlines come from the court rules (scheduler.rules), so they fall where the rules say.
+DEMO_EVENTS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "US-FED": (
+        ("complaint-served", -10, "personal"),
+        ("hearing-set", 23, "electronic"),
+        ("judgment-entered", -12, "electronic"),
+        ("interrogatories-served", -20, "mail"),
+    ),
+    "US-CA": (
+        ("hearing-set", 25, "electronic"),
+        ("complaint-served", -16, "personal"),
+        ("judgment-notice-served", -40, "mail"),
+        ("admission-requests-served", -18, "electronic"),
+    ),
+    "US-NY": (
+        ("summons-delivered", -6, "personal"),
+        ("motion-return-date", 11, "personal"),
+        ("pleading-served", -14, "mail"),
+        ("notice-to-admit-served", -9, "overnight"),
+    ),
+}
+
+
+def _docket(
+    rng: random.Random, size: DemoSize, matters: list[Matter], start: date
+) -> tuple[list[TriggerEvent], list[Deadline]]:
+    """Trigger events recorded on some matters, and the deadlines the court rules give them."""
+    triggers: list[TriggerEvent] = []
     deadlines: list[Deadline] = []
-    kinds = (
-        "Expert disclosures due",
-        "Joint status report due",
-        "Mediation statement due",
-        "Pretrial memorandum due",
-        "Discovery cut-off",
-    )
     chosen = rng.sample(matters, k=min(len(matters), size.deadlines))
-    span = days + [days[-1] + timedelta(days=7 * w) for w in (1, 2)] if days else []
     for i, matter in enumerate(chosen):
-        due = rng.choice(span) if span else None
-        if due is None:
-            break
-        deadlines.append(
-            Deadline(
-                id=f"ddl-{i + 1:03d}",
-                matter_id=matter.id,
-                title=kinds[i % len(kinds)],
-                due_on=due,
-                jurisdiction=matter.jurisdiction,
-                steps=(
-                    f"Set by the court's scheduling order in {matter.court}; "
-                    "entered by the docketing clerk.",
-                ),
-                citations=("Court scheduling order",),
-                responsible_attorneys=matter.responsible_attorneys,
-            )
+        options = DEMO_EVENTS.get(matter.jurisdiction)
+        if not options:
+            continue
+        event, offset, service = options[i % len(options)]
+        trigger = TriggerEvent(
+            id=f"trg-demo-{i + 1:03d}",
+            matter_id=matter.id,
+            event=event,
+            occurred_on=start + timedelta(days=offset),
+            jurisdiction=matter.jurisdiction,
+            service=service,
+            note="Recorded by the docketing clerk.",
         )
-    return deadlines
+        try:
+            computed = deadlines_for_trigger(trigger, matter)
+        except InvalidInput:  # a start date at the edge of the court calendars' years
+            continue
+        triggers.append(trigger)
+        deadlines.extend(computed)
+    return triggers, deadlines

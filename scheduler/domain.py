@@ -84,7 +84,7 @@ def require_zone(name: str, *, field: str = "timezone") -> ZoneInfo:
     """The ZoneInfo for an IANA name, or a clear error naming the field."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" names a folder
         raise InvalidInput(
             f"'{name}' is not a known time zone; use an IANA name such as America/New_York",
             field=field,
@@ -230,6 +230,31 @@ class BusyBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """Where an attorney's busy times come from: an uploaded file, a subscription URL, a CalDAV
+    calendar, or entries made by hand.
+
+    ``url`` may itself be a secret (a "secret address" feed): it is never printed in full.
+    CalDAV passwords are never stored: ``password_env`` names the environment variable that
+    holds the password wherever the sync runs.
+    """
+
+    id: str
+    attorney_id: AttorneyId
+    kind: str  # file | upload | url | caldav | manual
+    created_at: datetime
+    url: str = ""
+    label: str = ""
+    username: str = ""
+    password_env: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    poll_minutes: int = 15
+    last_polled_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Client:
     id: ClientId
     name: str
@@ -367,6 +392,16 @@ class Deadline:
     status: str = "open"
 
 
+@dataclass(frozen=True, slots=True)
+class CourtClosure:
+    """A day a court was closed, entered by the firm (a clerk's office inaccessible, FRCP
+    6(a)(3); a public office closed all day, Cal. CCP 12b); deadlines treat it as a holiday."""
+
+    jurisdiction: str
+    closed_on: date
+    reason: str = ""
+
+
 class FeedKind(enum.StrEnum):
     ATTORNEY = "attorney"
     CLIENT = "client"
@@ -462,3 +497,45 @@ class AuditEntry:
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A UTC instant; a small convenience for demo data and tests."""
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A short reservation of a slot while a client confirms; it lapses at ``expires_at``.
+
+    While it lasts, nobody else is offered or given that time; the client (``client_id``) it was
+    made for can book it.
+    """
+
+    id: str
+    attorney_ids: tuple[AttorneyId, ...]
+    starts_at: datetime
+    ends_at: datetime
+    expires_at: datetime
+    created_by: str
+    created_at: datetime
+    client_id: ClientId | None = None
+    room_id: RoomId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDay:
+    """A date the whole firm is closed (a holiday, an office closure), in the firm's zone."""
+
+    day: date
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A bare span of time in integer microseconds since the epoch, read lean for availability.
+
+    ``owner`` is the attorney, room or client it belongs to; nothing confidential is carried.
+    """
+
+    owner: str
+    start_us: int
+    end_us: int
+    buffer_minutes: int = 0
+    appointment_id: str = ""
+    room_id: str | None = None

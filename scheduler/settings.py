@@ -35,8 +35,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     mail_from: str = "Hargrove & Vance LLP <scheduling@hargrove-vance.example>"
     outbox_dir: Path = Path("./outbox")
-    # Seconds between outbox rounds in `secretary serve` (0: no dispatcher inside the API).
-    dispatch_interval_seconds: float = Field(default=0, ge=0, le=3600)
+    # Seconds between background rounds in `secretary serve`: outbox delivery and calendar
+    # polling (0: neither runs inside the API).
+    background_interval_seconds: float = Field(default=0, ge=0, le=3600)
 
     # Solver defaults for interactive use.
     solver_time_limit_seconds: float = Field(default=10.0, gt=0, le=3600)

@@ -12,6 +12,7 @@ from scheduler.domain import (
     AppointmentStatus,
     Attorney,
     Client,
+    Firm,
     Matter,
     Room,
     WeeklyHours,
@@ -93,7 +94,16 @@ def moved(appt: Appointment, **changes: Any) -> Appointment:
 
 
 def seed_small_firm(uow: UnitOfWork) -> None:
-    """Two attorneys, two clients with one matter each, one room; committed."""
+    """A firm's settings, two attorneys, two clients with one matter each, one room; committed."""
+    uow.firm.save(
+        Firm(
+            "Test LLP",
+            NEW_YORK,
+            "1 Main Street, New York, NY 10001",
+            "desk@test.example",
+            "+1 212 555 0100",
+        )
+    )
     uow.attorneys.add(attorney("att-a"))
     uow.attorneys.add(attorney("att-b", timezone=LOS_ANGELES))
     uow.clients.add(client("cli-a"))

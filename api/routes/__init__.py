@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import firm, health
+from api.routes import (
+    availability,
+    bookings,
+    calendars,
+    deadlines,
+    feeds,
+    firm,
+    firm_data,
+    health,
+    holds,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, firm.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    firm.router,
+    firm_data.router,
+    availability.router,
+    holds.router,
+    bookings.router,
+    deadlines.router,
+    feeds.router,
+    calendars.router,
+)

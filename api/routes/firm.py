@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from api.deps import ActorDep, ClockDep, ReadUowDep, UowDep
+from api.problems import COMMON
 from api.schemas import AttorneyPublic, ClientPublic, MatterPublic, Page, RoomPublic
 from scheduler.services import firm
 
-router = APIRouter(prefix="/v1", tags=["firm"])
+router = APIRouter(prefix="/v1", tags=["firm"], responses=COMMON)
+PathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 
 
 @router.get("/attorneys", response_model=Page[AttorneyPublic])
@@ -19,7 +23,7 @@ def list_attorneys(uow: ReadUowDep, actor: ActorDep) -> Page[AttorneyPublic]:
 
 
 @router.get("/attorneys/{attorney_id}", response_model=AttorneyPublic)
-def get_attorney(attorney_id: str, uow: ReadUowDep, actor: ActorDep) -> AttorneyPublic:
+def get_attorney(attorney_id: PathId, uow: ReadUowDep, actor: ActorDep) -> AttorneyPublic:
     """One attorney."""
     return AttorneyPublic.of(firm.get_attorney(uow, actor, attorney_id))
 
@@ -32,7 +36,7 @@ def list_clients(uow: ReadUowDep, actor: ActorDep) -> Page[ClientPublic]:
 
 
 @router.get("/clients/{client_id}", response_model=ClientPublic)
-def get_client(client_id: str, uow: ReadUowDep, actor: ActorDep) -> ClientPublic:
+def get_client(client_id: PathId, uow: ReadUowDep, actor: ActorDep) -> ClientPublic:
     """One client."""
     return ClientPublic.of(firm.get_client(uow, actor, client_id))
 
@@ -48,7 +52,7 @@ def list_matters(uow: UowDep, actor: ActorDep, clock: ClockDep) -> Page[MatterPu
 
 
 @router.get("/matters/{matter_id}", response_model=MatterPublic)
-def get_matter(matter_id: str, uow: UowDep, actor: ActorDep, clock: ClockDep) -> MatterPublic:
+def get_matter(matter_id: PathId, uow: UowDep, actor: ActorDep, clock: ClockDep) -> MatterPublic:
     """One matter (404 if it does not exist or the caller may not see it)."""
     return MatterPublic.of(
         firm.get_matter(uow, actor, clock.now(), matter_id), show_wall=actor.sees_firm

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from scheduler.cli import agenda, db, demo, keys, outbox, serve  # noqa: F401  (register commands)
+from scheduler.cli import (  # noqa: F401  (each module registers its commands)
+    agenda,
+    calendars,
+    db,
+    deadlines,
+    demo,
+    keys,
+    outbox,
+    serve,
+)
 from scheduler.cli.app import app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from scheduler.cli.app import app, console, context, print_json
+from scheduler.courtdays import FIRST_YEAR, LAST_YEAR, court_closed_days
 from scheduler.demo import LARGE, SMALL, build_demo_firm, next_monday
 from scheduler.domain import Role
 from scheduler.errors import InvalidInput
@@ -52,7 +53,13 @@ def demo(
     first_day = _parse_start(start) if start else next_monday(today)
     if size not in ("small", "large"):
         raise InvalidInput("use small or large", field="--size")
-    firm = build_demo_firm(first_day, seed=seed, size=SMALL if size == "small" else LARGE)
+    # Appointments stay off the days the federal courts are closed.
+    last = min(first_day + timedelta(weeks=8), date(LAST_YEAR, 12, 31))
+    start_at = max(first_day, date(FIRST_YEAR, 1, 1))
+    closed = court_closed_days(start_at, last) if start_at <= last else frozenset()
+    firm = build_demo_firm(
+        first_day, seed=seed, size=SMALL if size == "small" else LARGE, closed_days=closed
+    )
     store = open_store(settings.database_url)
     try:
         with store.unit_of_work(readonly=True) as uow:
@@ -78,6 +85,7 @@ def demo(
         "ethical_walls": sum(1 for m in firm.matters if m.screened_attorneys),
         "appointments": len(firm.appointments),
         "busy_blocks": len(firm.busy),
+        "trigger_events": len(firm.triggers),
         "deadlines": len(firm.deadlines),
         "secretary_key": key.key,
     }

@@ -6,7 +6,6 @@ import os
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from scheduler.cli.app import app, console, context
 from scheduler.errors import InvalidInput
@@ -24,11 +23,12 @@ def serve(
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL (overrides the env).")
     ] = None,
-    dispatch_interval: Annotated[
+    background_interval: Annotated[
         float,
         typer.Option(
-            "--dispatch-interval",
-            help="Seconds between outbox rounds in each worker (0: do not dispatch here).",
+            "--background-interval",
+            help="Seconds between background rounds in each worker: outbox delivery and "
+            "calendar polling (0: neither).",
         ),
     ] = 30.0,
 ) -> None:
@@ -40,14 +40,16 @@ def serve(
         raise InvalidInput("use between 1 and 64 workers", field="--workers")
     if not 0 < port < 65536:
         raise InvalidInput("not a TCP port", field="--port")
-    if not 0 <= dispatch_interval <= 3600:
-        raise InvalidInput("use between 0 and 3600 seconds", field="--dispatch-interval")
+    if not 0 <= background_interval <= 3600:
+        raise InvalidInput("use between 0 and 3600 seconds", field="--background-interval")
     settings = context(ctx).settings(database_url=db)
     # Migrate once here, so that workers never race to do it.
     open_store(settings.database_url).dispose()
     # Workers build their settings from the environment.
     os.environ["SECRETARY_DATABASE_URL"] = settings.database_url
-    os.environ["SECRETARY_DISPATCH_INTERVAL_SECONDS"] = str(dispatch_interval)
+    os.environ["SECRETARY_BACKGROUND_INTERVAL_SECONDS"] = str(background_interval)
+    import uvicorn
+
     console.print(f"Serving the API on http://{host}:{port} (docs at /docs), {workers} worker(s).")
     uvicorn.run(
         "api.app:create_app",

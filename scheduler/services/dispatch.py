@@ -29,6 +29,7 @@ from calendars.mail import MailContext, Recipient, compose
 from scheduler.domain import Language, MessageKind, OutboxMessage
 from scheduler.errors import NotFound
 from scheduler.ports import UnitOfWork
+from scheduler.services.calendars import render_outbox_message
 
 log = logging.getLogger("secretary.dispatch")
 MAX_ATTEMPTS = 8
@@ -43,9 +44,10 @@ BACKOFF = (
 )
 LEASE = timedelta(minutes=5)
 WITHDRAWABLE = (MessageKind.REMINDER, MessageKind.TICKLER)
+ITIP = (MessageKind.INVITATION, MessageKind.UPDATE, MessageKind.CANCELLATION)
 
 #: Renders the calendar part (.ics bytes, METHOD first) of an invitation, update or cancellation
-#: for one recipient, or None for kinds that carry none.
+#: for one recipient (by default ``scheduler.services.calendars.render_outbox_message``).
 CalendarRenderer = Callable[[UnitOfWork, OutboxMessage, datetime], bytes | None]
 
 
@@ -81,7 +83,7 @@ def dispatch_due(
     now: datetime,
     settings: MailSettings,
     *,
-    calendar: CalendarRenderer | None = None,
+    calendar: CalendarRenderer | None = render_outbox_message,
     batch: int = 100,
 ) -> DispatchReport:
     """Send every message due at ``now``, claiming ``batch`` at a time over one connection."""
@@ -208,7 +210,7 @@ def _render(
         room_address=room_address,
         manage_url=str(payload.get("manage_url", "")),
     )
-    part = calendar(uow, message, now) if calendar is not None else None
+    part = calendar(uow, message, now) if calendar is not None and message.kind in ITIP else None
     return compose(
         kind=message.kind,
         payload=payload,
@@ -227,7 +229,7 @@ def dispatch_loop(
     *,
     interval_seconds: float,
     stop: Event,
-    calendar: CalendarRenderer | None = None,
+    calendar: CalendarRenderer | None = render_outbox_message,
     on_report: Callable[[DispatchReport], None] | None = None,
 ) -> None:
     """Dispatch every ``interval_seconds`` until ``stop`` is set; a failed round is retried."""

@@ -10,11 +10,14 @@ from scheduler.domain import (
     Attorney,
     AuditEntry,
     BusyBlock,
+    CalendarSource,
     Client,
+    ClosedDay,
     Deadline,
     FeedKind,
     FeedToken,
     Firm,
+    Hold,
     IdempotencyRecord,
     Language,
     Matter,
@@ -33,10 +36,13 @@ from scheduler.store.tables import (
     AttorneyRow,
     AuditRow,
     BusyBlockRow,
+    CalendarSourceRow,
     ClientRow,
+    ClosedDayRow,
     DeadlineRow,
     FeedTokenRow,
     FirmRow,
+    HoldRow,
     IdempotencyKeyRow,
     MatterRow,
     OutboxRow,
@@ -208,6 +214,39 @@ def busy_to_domain(row: BusyBlockRow) -> BusyBlock:
     )
 
 
+def calendar_source_to_domain(row: CalendarSourceRow) -> CalendarSource:
+    return CalendarSource(
+        id=row.id,
+        attorney_id=row.attorney_id,
+        kind=row.kind,
+        created_at=row.created_at,
+        url=row.url,
+        label=row.label,
+        username=row.username,
+        password_env=row.password_env,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        poll_minutes=row.poll_minutes,
+        last_polled_at=row.last_polled_at,
+        last_error=row.last_error,
+    )
+
+
+def calendar_source_fill_row(row: CalendarSourceRow, source: CalendarSource) -> None:
+    row.attorney_id = source.attorney_id
+    row.kind = source.kind
+    row.created_at = source.created_at
+    row.url = source.url
+    row.label = source.label
+    row.username = source.username
+    row.password_env = source.password_env
+    row.etag = source.etag
+    row.last_modified = source.last_modified
+    row.poll_minutes = source.poll_minutes
+    row.last_polled_at = source.last_polled_at
+    row.last_error = source.last_error
+
+
 def time_off_to_domain(row: TimeOffRow) -> TimeOff:
     return TimeOff(
         id=row.id,
@@ -309,4 +348,48 @@ def outbox_to_domain(row: OutboxRow) -> OutboxMessage:
         lease_until=row.lease_until,
         last_error=row.last_error,
         sent_at=row.sent_at,
+    )
+
+
+def hold_to_domain(row: HoldRow) -> Hold:
+    return Hold(
+        id=row.id,
+        client_id=row.client_id,
+        attorney_ids=tuple(row.attorney_ids),
+        room_id=row.room_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        expires_at=row.expires_at,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def closed_day_to_domain(row: ClosedDayRow) -> ClosedDay:
+    return ClosedDay(day=row.day, reason=row.reason)
+
+
+def attorney_fill_row(row: AttorneyRow, attorney: Attorney) -> None:
+    row.name = attorney.name
+    row.email = attorney.email
+    row.timezone = attorney.timezone
+    row.working_hours = attorney.working_hours.to_json()
+    row.practice_areas = list(attorney.practice_areas)
+    row.title = attorney.title
+    row.office = attorney.office
+    row.max_meetings_per_day = attorney.max_meetings_per_day
+    row.buffer_minutes = attorney.buffer_minutes
+    row.active = attorney.active
+
+
+def client_fill_row(row: ClientRow, client: Client) -> None:
+    row.name = client.name
+    row.email = client.email
+    row.phone = client.phone
+    row.timezone = client.timezone
+    row.language = client.language.value
+    row.reminder_offsets_minutes = (
+        list(client.reminder_offsets_minutes)
+        if client.reminder_offsets_minutes is not None
+        else None
     )

@@ -10,9 +10,11 @@ import builtins
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import BigInteger, cast, delete, extract, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,15 +24,20 @@ from scheduler.domain import (
     Attorney,
     AuditEntry,
     BusyBlock,
+    CalendarSource,
     Client,
+    ClosedDay,
+    CourtClosure,
     Deadline,
     FeedToken,
     Firm,
+    Hold,
     IdempotencyRecord,
     Matter,
     MessageKind,
     OutboxMessage,
     Room,
+    Span,
     TimeOff,
     TriggerEvent,
 )
@@ -46,9 +53,12 @@ from scheduler.store.tables import (
     BusyBlockRow,
     CalendarSourceRow,
     ClientRow,
+    ClosedDayRow,
+    CourtClosureRow,
     DeadlineRow,
     FeedTokenRow,
     FirmRow,
+    HoldRow,
     IdempotencyKeyRow,
     MatterAttorneyRow,
     MatterRow,
@@ -76,6 +86,20 @@ def overlap_resource(exc: IntegrityError) -> str | None:
     if "appointment_overlap:" in text:
         return text.split("appointment_overlap:", 1)[1].strip().split()[0]
     return None
+
+
+def _microseconds(column: Any, dialect: str) -> Any:
+    """An instant column as integer microseconds since the epoch, computed by the database.
+
+    SQLite keeps instants as ``YYYY-MM-DD HH:MM:SS.ffffff`` text in UTC (see ``UTCDateTime``):
+    whole seconds from ``strftime('%s')`` plus the six digits after the point. PostgreSQL's
+    ``EXTRACT(EPOCH ...)`` is exact (numeric).
+    """
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", column), BigInteger) * 1_000_000 + cast(
+            func.substr(column, 21, 6), BigInteger
+        )
+    return cast(extract("epoch", column) * 1_000_000, BigInteger)
 
 
 def _recorded_at() -> datetime:
@@ -125,6 +149,13 @@ class SqlAttorneyRepository(_Repository):
         self.session.add(mapping.attorney_to_row(attorney))
         self.session.flush()
 
+    def update(self, attorney: Attorney) -> None:
+        row = self.session.get(AttorneyRow, attorney.id)
+        if row is None:
+            raise NotFound("attorney", attorney.id)
+        mapping.attorney_fill_row(row, attorney)
+        self.session.flush()
+
 
 class SqlClientRepository(_Repository):
     def get(self, client_id: str) -> Client:
@@ -139,6 +170,13 @@ class SqlClientRepository(_Repository):
 
     def add(self, client: Client) -> None:
         self.session.add(mapping.client_to_row(client))
+        self.session.flush()
+
+    def update(self, client: Client) -> None:
+        row = self.session.get(ClientRow, client.id)
+        if row is None:
+            raise NotFound("client", client.id)
+        mapping.client_fill_row(row, client)
         self.session.flush()
 
 
@@ -223,6 +261,36 @@ class SqlMatterRepository(_Repository):
             )
         self.session.flush()
 
+    def update(self, matter: Matter) -> None:
+        row = self.session.get(MatterRow, matter.id)
+        if row is None:
+            raise NotFound("matter", matter.id)
+        row.client_id = matter.client_id
+        row.title = matter.title
+        row.jurisdiction = matter.jurisdiction
+        row.practice_area = matter.practice_area
+        row.court = matter.court
+        row.opened_on = matter.opened_on
+        row.status = matter.status
+        for table in (MatterAttorneyRow, MatterScreenRow, AdversePartyRow):
+            self.session.execute(delete(table).where(table.matter_id == matter.id))
+        values = [
+            {"matter_id": matter.id, "attorney_id": a, "position": i}
+            for i, a in enumerate(matter.responsible_attorneys)
+        ]
+        if values:
+            self.session.execute(insert(MatterAttorneyRow), values)
+        screens = [{"matter_id": matter.id, "attorney_id": a} for a in matter.screened_attorneys]
+        if screens:
+            self.session.execute(insert(MatterScreenRow), screens)
+        parties = [
+            {"matter_id": matter.id, "name": p.name, "client_id": p.client_id}
+            for p in matter.adverse_parties
+        ]
+        if parties:
+            self.session.execute(insert(AdversePartyRow), parties)
+        self.session.flush()
+
 
 class SqlRoomRepository(_Repository):
     def get(self, room_id: str) -> Room:
@@ -241,6 +309,13 @@ class SqlRoomRepository(_Repository):
         self.session.add(
             RoomRow(id=room.id, name=room.name, capacity=room.capacity, location=room.location)
         )
+        self.session.flush()
+
+    def update(self, room: Room) -> None:
+        row = self.session.get(RoomRow, room.id)
+        if row is None:
+            raise NotFound("room", room.id)
+        row.name, row.capacity, row.location = room.name, room.capacity, room.location
         self.session.flush()
 
 
@@ -296,6 +371,74 @@ class SqlAppointmentRepository(_Repository):
             .order_by(AppointmentRow.starts_at, AppointmentRow.id)
         )
         return self._with_attorneys(list(rows))
+
+    def spans(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        attorney_ids: Sequence[str] = (),
+        room_ids: Sequence[str] = (),
+        client_ids: Sequence[str] = (),
+    ) -> tuple[builtins.list[Span], builtins.list[Span], builtins.list[Span]]:
+        """Bare times of active appointments, as integers straight from the database: fast."""
+        a, at = AppointmentRow, AppointmentAttorneyRow
+        dialect = self.session.get_bind().dialect.name
+        by_attorney: builtins.list[Span] = []
+        by_room: builtins.list[Span] = []
+        by_client: builtins.list[Span] = []
+        if attorney_ids:
+            rows = self.session.execute(
+                select(
+                    at.attorney_id,
+                    _microseconds(at.starts_at, dialect),
+                    _microseconds(at.ends_at, dialect),
+                    a.buffer_minutes,
+                    at.appointment_id,
+                )
+                .join(a, a.id == at.appointment_id)
+                .where(
+                    at.attorney_id.in_(list(attorney_ids)),
+                    at.starts_at < end,
+                    at.ends_at > start,
+                    at.status != "cancelled",
+                )
+            )
+            by_attorney = [Span(o, s, e, b, i) for o, s, e, b, i in rows]
+        if room_ids:
+            rows = self.session.execute(
+                select(
+                    a.room_id,
+                    _microseconds(a.starts_at, dialect),
+                    _microseconds(a.ends_at, dialect),
+                    a.buffer_minutes,
+                    a.id,
+                ).where(
+                    a.room_id.in_(list(room_ids)),
+                    a.starts_at < end,
+                    a.ends_at > start,
+                    a.status != "cancelled",
+                )
+            )
+            by_room = [Span(o, s, e, b, i, o) for o, s, e, b, i in rows]
+        if client_ids:
+            with_room = self.session.execute(
+                select(
+                    a.client_id,
+                    _microseconds(a.starts_at, dialect),
+                    _microseconds(a.ends_at, dialect),
+                    a.buffer_minutes,
+                    a.id,
+                    a.room_id,
+                ).where(
+                    a.client_id.in_(list(client_ids)),
+                    a.starts_at < end,
+                    a.ends_at > start,
+                    a.status != "cancelled",
+                )
+            )
+            by_client = [Span(o, s, e, b, i, r) for o, s, e, b, i, r in with_room]
+        return by_attorney, by_room, by_client
 
     def _with_attorneys(self, rows: list[AppointmentRow]) -> list[Appointment]:
         if not rows:
@@ -444,6 +587,27 @@ class SqlBusyRepository(_Repository):
         )
         self.session.flush()
 
+    def spans(
+        self, start: datetime, end: datetime, attorney_ids: Sequence[str]
+    ) -> builtins.list[Span]:
+        """Busy blocks as bare spans, integers straight from the database (fast)."""
+        if not attorney_ids:
+            return []
+        dialect = self.session.get_bind().dialect.name
+        b = BusyBlockRow
+        rows = self.session.execute(
+            select(
+                b.attorney_id,
+                _microseconds(b.starts_at, dialect),
+                _microseconds(b.ends_at, dialect),
+            ).where(
+                b.attorney_id.in_(list(attorney_ids)),
+                b.starts_at < end,
+                b.ends_at > start,
+            )
+        )
+        return [Span(o, s, e) for o, s, e in rows]
+
     def replace_source(self, source_id: str, blocks: Iterable[BusyBlock]) -> int:
         """Swap every block of one source for a new set, inside the caller's transaction."""
         self.session.execute(delete(BusyBlockRow).where(BusyBlockRow.source_id == source_id))
@@ -459,6 +623,44 @@ class SqlBusyRepository(_Repository):
         if values:
             self.session.execute(insert(BusyBlockRow), values)
         return len(values)
+
+    def save_source(self, source: CalendarSource) -> None:
+        row = self.session.get(CalendarSourceRow, source.id)
+        if row is None:
+            row = CalendarSourceRow(id=source.id)
+            self.session.add(row)
+        mapping.calendar_source_fill_row(row, source)
+        self.session.flush()
+
+    def get_source(self, source_id: str) -> CalendarSource:
+        row = self.session.get(CalendarSourceRow, source_id)
+        if row is None:
+            raise NotFound("calendar source", source_id)
+        return mapping.calendar_source_to_domain(row)
+
+    def list_sources(self, *, attorney_id: str | None = None) -> list[CalendarSource]:
+        query = select(CalendarSourceRow).order_by(
+            CalendarSourceRow.attorney_id, CalendarSourceRow.id
+        )
+        if attorney_id is not None:
+            query = query.where(CalendarSourceRow.attorney_id == attorney_id)
+        return [mapping.calendar_source_to_domain(r) for r in self.session.scalars(query)]
+
+    def remove_source(self, source_id: str) -> None:
+        row = self.session.get(CalendarSourceRow, source_id)
+        if row is None:
+            raise NotFound("calendar source", source_id)
+        self.session.execute(delete(BusyBlockRow).where(BusyBlockRow.source_id == source_id))
+        self.session.delete(row)
+        self.session.flush()
+
+    def count_blocks(self, source_id: str) -> int:
+        count = self.session.scalar(
+            select(func.count())
+            .select_from(BusyBlockRow)
+            .where(BusyBlockRow.source_id == source_id)
+        )
+        return int(count or 0)
 
 
 class SqlTimeOffRepository(_Repository):
@@ -482,6 +684,81 @@ class SqlTimeOffRepository(_Repository):
                 created_at=_recorded_at(),
             )
         )
+        self.session.flush()
+
+    def get(self, time_off_id: str) -> TimeOff:
+        row = self.session.get(TimeOffRow, time_off_id)
+        if row is None:
+            raise NotFound("time off", time_off_id)
+        return mapping.time_off_to_domain(row)
+
+    def delete(self, time_off_id: str) -> None:
+        row = self.session.get(TimeOffRow, time_off_id)
+        if row is None:
+            raise NotFound("time off", time_off_id)
+        self.session.delete(row)
+        self.session.flush()
+
+
+class SqlHoldRepository(_Repository):
+    def add(self, hold: Hold) -> None:
+        self.session.add(
+            HoldRow(
+                id=hold.id,
+                client_id=hold.client_id,
+                attorney_ids=list(hold.attorney_ids),
+                room_id=hold.room_id,
+                starts_at=hold.starts_at,
+                ends_at=hold.ends_at,
+                expires_at=hold.expires_at,
+                created_by=hold.created_by,
+                created_at=hold.created_at,
+            )
+        )
+        self.session.flush()
+
+    def get(self, hold_id: str) -> Hold:
+        row = self.session.get(HoldRow, hold_id)
+        if row is None:
+            raise NotFound("hold", hold_id)
+        return mapping.hold_to_domain(row)
+
+    def list_active(self, start: datetime, end: datetime, now: datetime) -> list[Hold]:
+        rows = self.session.scalars(
+            select(HoldRow)
+            .where(HoldRow.expires_at > now, HoldRow.starts_at < end, HoldRow.ends_at > start)
+            .order_by(HoldRow.starts_at, HoldRow.id)
+        )
+        return [mapping.hold_to_domain(r) for r in rows]
+
+    def delete(self, hold_id: str) -> None:
+        self.session.execute(delete(HoldRow).where(HoldRow.id == hold_id))
+
+    def purge_expired(self, now: datetime) -> int:
+        result = self.session.execute(delete(HoldRow).where(HoldRow.expires_at <= now))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SqlClosedDayRepository(_Repository):
+    def list(self, *, start: date | None = None, end: date | None = None) -> list[ClosedDay]:
+        query = select(ClosedDayRow).order_by(ClosedDayRow.day)
+        if start is not None:
+            query = query.where(ClosedDayRow.day >= start)
+        if end is not None:
+            query = query.where(ClosedDayRow.day <= end)
+        return [mapping.closed_day_to_domain(r) for r in self.session.scalars(query)]
+
+    def add(self, closed: ClosedDay) -> None:
+        if self.session.get(ClosedDayRow, closed.day) is not None:
+            raise Conflict(f"{closed.day.isoformat()} is already a closed day.")
+        self.session.add(ClosedDayRow(day=closed.day, reason=closed.reason))
+        self.session.flush()
+
+    def delete(self, day: date) -> None:
+        row = self.session.get(ClosedDayRow, day)
+        if row is None:
+            raise NotFound("closed day", day.isoformat())
+        self.session.delete(row)
         self.session.flush()
 
 
@@ -548,6 +825,74 @@ class SqlDocketRepository(_Repository):
         if row is None:
             raise NotFound("trigger event", trigger_id)
         return mapping.trigger_to_domain(row)
+
+    def list_triggers(self, *, matter_id: str | None = None) -> list[TriggerEvent]:
+        query = select(TriggerEventRow).order_by(
+            TriggerEventRow.occurred_on, TriggerEventRow.created_at, TriggerEventRow.id
+        )
+        if matter_id is not None:
+            query = query.where(TriggerEventRow.matter_id == matter_id)
+        return [mapping.trigger_to_domain(r) for r in self.session.scalars(query)]
+
+    def update_trigger(self, trigger: TriggerEvent) -> None:
+        row = self.session.get(TriggerEventRow, trigger.id)
+        if row is None:
+            raise NotFound("trigger event", trigger.id)
+        row.event = trigger.event
+        row.occurred_on = trigger.occurred_on
+        row.jurisdiction = trigger.jurisdiction
+        row.service = trigger.service
+        row.note = trigger.note
+        self.session.flush()
+
+    def remove_deadlines(self, *, trigger_id: str) -> int:
+        result = self.session.execute(
+            delete(DeadlineRow).where(DeadlineRow.trigger_id == trigger_id)
+        )
+        self.session.flush()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def list_closures(self, *, jurisdiction: str | None = None) -> list[CourtClosure]:
+        query = select(CourtClosureRow).order_by(
+            CourtClosureRow.closed_on, CourtClosureRow.jurisdiction
+        )
+        if jurisdiction is not None:
+            query = query.where(CourtClosureRow.jurisdiction == jurisdiction)
+        return [
+            CourtClosure(r.jurisdiction, r.closed_on, r.reason) for r in self.session.scalars(query)
+        ]
+
+    def add_closure(self, closure: CourtClosure) -> None:
+        if self.session.get(CourtClosureRow, (closure.jurisdiction, closure.closed_on)):
+            raise Conflict(
+                f"A closure of {closure.jurisdiction} courts on {closure.closed_on} is already "
+                "recorded."
+            )
+        self.session.add(
+            CourtClosureRow(
+                jurisdiction=closure.jurisdiction,
+                closed_on=closure.closed_on,
+                reason=closure.reason,
+                created_at=_recorded_at(),
+            )
+        )
+        self.session.flush()
+
+    def remove_closure(self, jurisdiction: str, closed_on: date) -> None:
+        row = self.session.get(CourtClosureRow, (jurisdiction, closed_on))
+        if row is None:
+            raise NotFound("court closure", f"{jurisdiction} {closed_on.isoformat()}")
+        self.session.delete(row)
+        self.session.flush()
+
+    def remove_trigger(self, trigger_id: str) -> None:
+        self.remove_deadlines(trigger_id=trigger_id)
+        result = self.session.execute(
+            delete(TriggerEventRow).where(TriggerEventRow.id == trigger_id)
+        )
+        if not getattr(result, "rowcount", 0):
+            raise NotFound("trigger event", trigger_id)
+        self.session.flush()
 
 
 class SqlAuditRepository(_Repository):
@@ -635,6 +980,12 @@ class SqlFeedTokenRepository(_Repository):
         rows = self.session.scalars(select(FeedTokenRow).order_by(FeedTokenRow.created_at))
         return [mapping.feed_token_to_domain(r) for r in rows]
 
+    def get(self, token_id: str) -> FeedToken:
+        row = self.session.get(FeedTokenRow, token_id)
+        if row is None:
+            raise NotFound("feed token", token_id)
+        return mapping.feed_token_to_domain(row)
+
     def revoke(self, token_id: str, at: datetime) -> None:
         row = self.session.get(FeedTokenRow, token_id)
         if row is None:
@@ -665,37 +1016,28 @@ class SqlIdempotencyRepository(_Repository):
 
 class SqlOutboxRepository(_Repository):
     def add(self, message: OutboxMessage) -> bool:
-        exists = self.session.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
-        )
-        if exists is not None:
-            return False
-        savepoint = self.session.begin_nested()
-        try:
-            self.session.add(
-                OutboxRow(
-                    id=message.id,
-                    kind=message.kind.value,
-                    dedupe_key=message.dedupe_key,
-                    recipient=message.recipient,
-                    subject_id=message.subject_id,
-                    payload=dict(message.payload),
-                    due_at=message.due_at,
-                    status=message.status,
-                    attempts=message.attempts,
-                    lease_until=message.lease_until,
-                    last_error=message.last_error,
-                    message_id=message.message_id,
-                    created_at=message.created_at,
-                    sent_at=message.sent_at,
-                )
-            )
-            self.session.flush()
-        except IntegrityError:  # queued by a concurrent transaction a moment ago
-            savepoint.rollback()
-            return False
-        savepoint.commit()
-        return True
+        """One INSERT ... ON CONFLICT DO NOTHING: a message already queued (by this or a
+        concurrent transaction) is left as it is."""
+        values = {
+            "id": message.id,
+            "kind": message.kind.value,
+            "dedupe_key": message.dedupe_key,
+            "recipient": message.recipient,
+            "subject_id": message.subject_id,
+            "payload": dict(message.payload),
+            "due_at": message.due_at,
+            "status": message.status,
+            "attempts": message.attempts,
+            "lease_until": message.lease_until,
+            "last_error": message.last_error,
+            "message_id": message.message_id,
+            "created_at": message.created_at,
+            "sent_at": message.sent_at,
+        }
+        dialect = self.session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        result = self.session.execute(upsert(OutboxRow).values(**values).on_conflict_do_nothing())
+        return bool(getattr(result, "rowcount", 0))
 
     def list(
         self,

@@ -109,6 +109,9 @@ class CalendarSourceRow(Base):
     last_polled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column()
+    # Added in 0105: CalDAV login name, and the environment variable holding its password.
+    username: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    password_env: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class BusyBlockRow(Base):
@@ -293,6 +296,17 @@ class DeadlineRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
 
 
+class CourtClosureRow(Base):
+    """A day a court was closed (FRCP 6(a)(3), CCP 12b), entered by the firm."""
+
+    __tablename__ = "court_closures"
+
+    jurisdiction: Mapped[str] = mapped_column(String(16), primary_key=True)
+    closed_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column()
+
+
 class OutboxRow(Base):
     """A message the engine owes, written in the same transaction as the change that caused it."""
 
@@ -364,3 +378,12 @@ class AuditRow(Base):
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClosedDayRow(Base):
+    """A date the whole firm is closed, in the firm's zone (revision 0106)."""
+
+    __tablename__ = "closed_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")

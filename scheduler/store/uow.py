@@ -6,10 +6,12 @@ without it (or with an exception) rolls everything back, so a failure never leav
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,9 +23,11 @@ from scheduler.store.repositories import (
     SqlAuditRepository,
     SqlBusyRepository,
     SqlClientRepository,
+    SqlClosedDayRepository,
     SqlDocketRepository,
     SqlFeedTokenRepository,
     SqlFirmRepository,
+    SqlHoldRepository,
     SqlIdempotencyRepository,
     SqlMatterRepository,
     SqlOutboxRepository,
@@ -61,7 +65,17 @@ class SqlUnitOfWork:
         self.feed_tokens = SqlFeedTokenRepository(session)
         self.idempotency = SqlIdempotencyRepository(session)
         self.outbox = SqlOutboxRepository(session)
+        self.holds = SqlHoldRepository(session)
+        self.closed_days = SqlClosedDayRepository(session)
         return self
+
+    def lock(self, keys: Sequence[str]) -> None:
+        """Transaction-level advisory locks on PostgreSQL, in sorted order; SQLite needs none
+        (its write transactions start with BEGIN IMMEDIATE and so never interleave)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for key in sorted(set(keys)):
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_number(key)})
 
     def __exit__(
         self,
@@ -89,6 +103,15 @@ class SqlUnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+
+def lock_number(key: str) -> int:
+    """A stable signed 64-bit number for a lock name (two CRC32s; collisions only over-lock)."""
+    raw = key.encode("utf-8")
+    high = zlib.crc32(raw)
+    low = zlib.crc32(raw[::-1] + b"#")
+    value = (high << 32) | low
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 class Store:

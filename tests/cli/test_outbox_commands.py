@@ -76,7 +76,7 @@ def test_bad_input_is_exit_2(run: Run, sqlite_url: str) -> None:
 def test_the_api_process_dispatches_in_the_background(sqlite_url: str, tmp_path: Path) -> None:
     book_one(sqlite_url)
     settings = Settings(
-        database_url=sqlite_url, dispatch_interval_seconds=0.1, outbox_dir=tmp_path / "mail"
+        database_url=sqlite_url, background_interval_seconds=0.1, outbox_dir=tmp_path / "mail"
     )
     app = create_app(settings, clock=FixedClock(NOW))
     with TestClient(app):

@@ -11,9 +11,18 @@ from hypothesis import strategies as st
 
 from scheduler.availability import (
     AttorneyCalendar,
+    AttorneyFacts,
+    Block,
+    BlockTable,
     Commitment,
+    Kind,
+    SharedFacts,
+    SlotQuery,
     closed_day_intervals,
+    explain,
+    find_slots,
     local_day_span,
+    notice_start,
     slot_starts,
     working_windows,
 )
@@ -141,3 +150,76 @@ def test_every_offered_slot_passes_the_placement_check(
         start = origin + k * q
         ok = cal.problems_with(Interval(start, start + duration), buffer) == []
         assert ok == (start in offered), start.astimezone(NY)
+
+
+# --- find_slots: the booking check ---------------------------------------------------------------
+
+
+def _facts(attorney_id: str, zone: str, blocks: list[Block], **kw: object) -> AttorneyFacts:
+    day = date(2026, 12, 7)
+    z = ZoneInfo(zone)
+    working = working_windows(NINE_TO_FIVE, z, local(day, 0, 0, zone), local(day, 23, 0, zone))
+    return AttorneyFacts(attorney_id, z, working, BlockTable.of(blocks), **kw)  # type: ignore[arg-type]
+
+
+def _query(**kw: object) -> SlotQuery:
+    day = date(2026, 12, 7)
+    window = Interval(local(day, 0, 0, NEW_YORK), local(day, 23, 0, NEW_YORK))
+    return SlotQuery(window=window, duration=timedelta(minutes=60), **kw)  # type: ignore[arg-type]
+
+
+def test_a_busy_block_is_exact_to_the_microsecond() -> None:
+    day = date(2026, 12, 7)
+    ten = local(day, 10, 0, NEW_YORK)
+    touching = _facts("a", NEW_YORK, [Block(local(day, 9, 0, NEW_YORK), ten)])
+    over = _facts(
+        "a", NEW_YORK, [Block(local(day, 9, 0, NEW_YORK), ten + timedelta(microseconds=1))]
+    )
+    assert ten in {s.start for s in find_slots(_query(), [touching])}
+    assert ten not in {s.start for s in find_slots(_query(), [over])}
+
+
+def test_all_attend_needs_everyone_and_any_prefers_the_matters_attorney() -> None:
+    day = date(2026, 12, 7)
+    busy_a = _facts("a", NEW_YORK, [Block(local(day, 9, 0, NEW_YORK), local(day, 11, 0, NEW_YORK))])
+    free_b = _facts("b", NEW_YORK, [])
+    together = find_slots(_query(), [busy_a, free_b])
+    assert together[0].start == local(day, 11, 0, NEW_YORK) and together[0].attorneys == ("a", "b")
+    either = find_slots(_query(mode="any", preferred=("a",)), [busy_a, free_b])
+    by_start = {s.start: s.attorneys for s in either}
+    assert by_start[local(day, 9, 0, NEW_YORK)] == ("b",)  # a is busy then
+    assert by_start[local(day, 11, 0, NEW_YORK)] == ("a",)  # both free: the matter's attorney
+
+
+def test_meetings_keep_the_larger_buffer_and_count_toward_the_daily_limit() -> None:
+    day = date(2026, 12, 7)
+    meeting = Block(
+        local(day, 10, 0, NEW_YORK),
+        local(day, 11, 0, NEW_YORK),
+        timedelta(minutes=30),
+        Kind.MEETING,
+    )
+    facts = _facts("a", NEW_YORK, [meeting], buffer=timedelta(minutes=15))
+    starts = {s.start for s in find_slots(_query(), [facts])}
+    assert local(day, 11, 15, NEW_YORK) not in starts and local(day, 11, 30, NEW_YORK) not in starts
+    assert local(day, 13, 0, NEW_YORK) in starts and local(day, 8, 45, NEW_YORK) not in starts
+    limited = _facts("a", NEW_YORK, [meeting], max_meetings_per_day=1)
+    assert find_slots(_query(), [limited]) == []
+    reasons = explain(_query(), [limited], SharedFacts(), local(day, 13, 0, NEW_YORK))
+    assert reasons == ["a has no more time for meetings that day"]
+    early = explain(_query(), [facts], SharedFacts(), local(day, 11, 0, NEW_YORK))
+    assert early == ["a is not free then"]
+
+
+def test_notice_counts_working_hours_only() -> None:
+    friday = date(2026, 12, 11)
+    working = working_windows(
+        NINE_TO_FIVE,
+        NY,
+        local(friday, 0, 0, NEW_YORK),
+        local(friday, 0, 0, NEW_YORK) + timedelta(days=7),
+    )
+    assert notice_start(working, local(friday, 15, 0, NEW_YORK), 4) == local(
+        date(2026, 12, 14), 11, 0, NEW_YORK
+    )
+    assert notice_start(working, local(friday, 8, 0, NEW_YORK), 4) == local(friday, 14, 0, NEW_YORK)

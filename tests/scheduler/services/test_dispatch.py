@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar, Event
 
 from calendars.delivery import FolderMailer, SmtpMailer
 from scheduler.domain import AppointmentStatus, MessageKind
@@ -36,6 +38,16 @@ def booked(store: Store):  # type: ignore[no-untyped-def]
     return appt
 
 
+def calendar_event(mail: EmailMessage, method: str) -> Event:
+    """The VEVENT of the mail's text/calendar part, checking METHOD against the MIME method."""
+    [part] = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == method
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    assert str(calendar["METHOD"]) == method
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
 def statuses(store: Store, kind: MessageKind) -> list[str]:
     with store.unit_of_work(readonly=True) as uow:
         return sorted(m.status for m in uow.outbox.list() if m.kind is kind)
@@ -54,6 +66,9 @@ def test_invitations_arrive_once_and_parse(store: Store, booked) -> None:  # typ
         assert mail["Subject"].startswith("Your meeting with Test LLP on Monday 7 December")
         assert mail["Message-ID"].endswith("@legal-secretary.invalid>")
         assert "Matter mat-a" not in mail.as_string()
+        event = calendar_event(mail, "REQUEST")
+        assert str(event["UID"]) == booked.uid and int(event["SEQUENCE"]) == 0
+        assert event.DTSTART.astimezone(UTC) == MEETING
     assert statuses(store, MessageKind.INVITATION) == ["sent", "sent"]
     # Reminders are not due yet.
     assert statuses(store, MessageKind.REMINDER) == ["pending", "pending"]
@@ -80,6 +95,8 @@ def test_a_cancelled_appointment_sends_no_reminder(store: Store, booked) -> None
         uow.commit()
     with smtp_server() as (inbox, port):
         dispatch_due(store.unit_of_work, smtp(port), MEETING, SETTINGS)
+    cancels = [m for m in inbox.messages if m["Subject"].startswith("Cancelled")]
+    assert [int(calendar_event(m, "CANCEL")["SEQUENCE"]) for m in cancels] == [1, 1]
     subjects = sorted(m["Subject"].split(":")[0] for m in inbox.messages)
     assert subjects == [
         "Cancelled",

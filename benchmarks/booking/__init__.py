@@ -1,0 +1,1 @@
+"""Benchmarks of the booking API: availability latency and booking throughput."""
