@@ -10,6 +10,7 @@ from scheduler.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     keys,
     outbox,
+    replan,
     serve,
 )
 from scheduler.cli.app import app
