@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.cli import (  # noqa: F401  (each module registers its commands)
+    agenda,
     calendars,
     db,
     deadlines,
@@ -10,6 +11,7 @@ from scheduler.cli import (  # noqa: F401  (each module registers its commands)
     firm,
     keys,
     outbox,
+    replan,
     serve,
     solve,
 )

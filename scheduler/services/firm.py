@@ -106,6 +106,8 @@ def seed_demo_firm(uow: UnitOfWork, actor: Actor, now: datetime, demo: DemoFirm)
             f"{DEMO_SOURCE}-{attorney.id}",
             [b for b in demo.busy if b.attorney_id == attorney.id],
         )
+    for closed in demo.closed_days:
+        uow.closed_days.add(closed)
     for appointment in demo.appointments:
         uow.appointments.add(appointment)
     for trigger in demo.triggers:
