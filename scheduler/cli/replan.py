@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import datetime, time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress as Bar
@@ -15,16 +15,10 @@ from scheduler.cli.agenda import parse_day
 from scheduler.cli.app import app, console, context, err_console, print_json
 from scheduler.errors import InvalidInput
 from scheduler.services.access import operator
-from scheduler.services.replan import (
-    DEFAULT_TIME_LIMIT,
-    OutScope,
-    ReplanPlan,
-    ReplanRequest,
-    apply_reschedule,
-    plan_json,
-    plan_reschedule,
-)
 from scheduler.store import open_store
+
+if TYPE_CHECKING:
+    from scheduler.services.replan import OutScope, ReplanPlan
 
 
 def _clock_time(text: str | None, option: str) -> time | None:
@@ -39,6 +33,8 @@ def _clock_time(text: str | None, option: str) -> time | None:
 
 
 def _scope(attorney: str | None, room: str | None, office: bool) -> OutScope:
+    from scheduler.services.replan import OutScope
+
     chosen = [x for x in (attorney is not None, room is not None, office) if x]
     if len(chosen) != 1:
         raise InvalidInput(
@@ -57,6 +53,8 @@ def _when(iso: str) -> str:
 
 
 def _print(plan: ReplanPlan) -> None:
+    from scheduler.services.replan import plan_json
+
     data = plan_json(plan)
     what = plan.request.scope.id or "the office"
     if plan.request.start is None:
@@ -126,8 +124,9 @@ def reschedule_day(
         bool, typer.Option("--apply", help="Make the changes (without it: a dry run).")
     ] = False,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds the solver may think.")
-    ] = DEFAULT_TIME_LIMIT,
+        float | None,
+        typer.Option("--time-limit", help="Seconds the solver may think (default: 2)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Move every appointment out of a lost day, with a dry run first.
@@ -138,11 +137,18 @@ def reschedule_day(
 
     Example: [bold]secretary reschedule-day 2026-12-07 --attorney att-villalobos --reason "ill"[/]
     """
+    from scheduler.services.replan import (
+        ReplanRequest,
+        apply_reschedule,
+        plan_json,
+        plan_reschedule,
+    )
+
     if keep_attorney and allow_reassign:
         raise InvalidInput(
             "choose --keep-attorney or --allow-reassign, not both", field="--allow-reassign"
         )
-    if not 0.1 <= time_limit <= 300:
+    if time_limit is not None and not 0.1 <= time_limit <= 300:
         raise InvalidInput("give the solver between 0.1 and 300 seconds", field="--time-limit")
     request = ReplanRequest(
         day=parse_day(day, "DATE"),
@@ -173,17 +179,17 @@ def reschedule_day(
             def progress(p):  # type: ignore[no-untyped-def]
                 bar.update(task, description=f"Re-planning: {p.phase}")
 
-            kwargs = {
-                "time_limit_seconds": time_limit,
-                "workers": settings.solver_workers,
-                "progress": progress,
-            }
-            if apply:
-                with store.unit_of_work() as uow:
-                    plan = apply_reschedule(uow, actor, request, now, **kwargs)  # type: ignore[arg-type]
-            else:
-                with store.unit_of_work(readonly=True) as uow:
-                    plan = plan_reschedule(uow, actor, request, now, **kwargs)  # type: ignore[arg-type]
+            run = apply_reschedule if apply else plan_reschedule
+            with store.unit_of_work(readonly=not apply) as uow:
+                plan = run(
+                    uow,
+                    actor,
+                    request,
+                    now,
+                    time_limit_seconds=time_limit or settings.replan_time_limit_seconds,
+                    workers=settings.solver_workers,
+                    progress=progress,
+                )
     finally:
         store.dispose()
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,8 +13,9 @@ from rich.table import Table
 
 from scheduler.cli.app import app, console, context, err_console, print_json
 from scheduler.errors import InvalidInput
-from scheduler.solver import Problem, SolveResult, parse_problem, solve, to_json
-from scheduler.solver import Progress as SolveProgress
+
+if TYPE_CHECKING:
+    from scheduler.solver import Problem, SolveResult
 
 #: Solves at least this long show a progress display (on a terminal).
 PROGRESS_FROM_SECONDS = 2.0
@@ -63,6 +64,8 @@ def solve_command(
 
     Example: [bold]secretary solve problem.json --time-limit 30 -o plan.json[/]
     """
+    from scheduler.solver import parse_problem, to_json
+
     cli = context(ctx)
     settings = cli.settings()
     limit = settings.solver_time_limit_seconds if time_limit is None else time_limit
@@ -107,6 +110,9 @@ def _read(path: Path) -> str:
 
 
 def _solve_with_progress(problem: Problem, limit: float, workers: int, seed: int) -> SolveResult:
+    from scheduler.solver import Progress as SolveProgress
+    from scheduler.solver import solve
+
     if limit < PROGRESS_FROM_SECONDS or not err_console.is_terminal:
         return solve(problem, time_limit_seconds=limit, workers=workers, seed=seed)
     columns = (

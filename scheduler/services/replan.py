@@ -64,7 +64,7 @@ from scheduler.solver import (
 GRID = timedelta(minutes=15)
 ALTERNATIVES = 3
 ALTERNATIVES_DAYS = 21
-DEFAULT_TIME_LIMIT = 2.0
+DEFAULT_TIME_LIMIT = 2.0  # Settings.replan_time_limit_seconds is what the command passes
 
 ScopeKind = Literal["attorney", "room", "office"]
 
