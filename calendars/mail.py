@@ -20,42 +20,8 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from calendars.wording import format_clock, format_day, join_names, zone_name
 from scheduler.domain import Language, MessageKind
-
-WEEKDAYS = {
-    Language.EN: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    Language.ES: ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
-MONTHS = {
-    Language.EN: (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    Language.ES: (
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ),
-}
 
 PHRASES: dict[Language, dict[str, str]] = {
     Language.EN: {
@@ -78,10 +44,7 @@ PHRASES: dict[Language, dict[str, str]] = {
         "tickler": "A court deadline on matter {matter} is due on {due}: {title}. "
         "That is {count} court day(s) from the day of this reminder.",
         "signature": "Kind regards,\n{firm}",
-        "and": "and",
-        "time": "{weekday} {day} {month} {year} at {clock} ({city} time, {abbr})",
-        "date": "{weekday} {day} {month} {year}",
-        "day": "{weekday} {day} {month}",
+        "at": "{day} at {clock} ({zone})",
     },
     Language.ES: {
         "subject.invitation": "Su reunión con {firm} el {day}",
@@ -103,10 +66,7 @@ PHRASES: dict[Language, dict[str, str]] = {
         "tickler": "Un plazo judicial del asunto {matter} vence el {due}: {title}. "
         "Faltan {count} día(s) hábiles desde el día de este recordatorio.",
         "signature": "Atentamente,\n{firm}",
-        "and": "y",
-        "time": "{weekday} {day} de {month} de {year} a las {clock} (hora de {city}, {abbr})",
-        "date": "{weekday} {day} de {month} de {year}",
-        "day": "{weekday} {day} de {month}",
+        "at": "{day} a las {clock} ({zone})",
     },
 }
 
@@ -135,38 +95,14 @@ class MailContext:
     manage_url: str = ""
 
 
-def format_instant(moment: datetime, zone_name: str, language: Language) -> str:
-    """ "Monday 7 December 2026 at 9:00 AM (New York time, EST)" in the recipient's zone."""
-    local = moment.astimezone(ZoneInfo(zone_name))
-    if language is Language.EN:
-        clock = f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-    else:
-        clock = f"{local.hour}:{local.minute:02d}"
-    return PHRASES[language]["time"].format(
-        weekday=WEEKDAYS[language][local.weekday()],
-        day=local.day,
-        month=MONTHS[language][local.month - 1],
-        year=local.year,
-        clock=clock,
-        city=zone_name.rsplit("/", 1)[-1].replace("_", " "),
-        abbr=local.tzname() or "",
+def format_instant(moment: datetime, zone_name_: str, language: Language) -> str:
+    """ "Monday, December 7, 2026 at 9:00 AM (Eastern Time)", in the recipient's zone."""
+    local = moment.astimezone(ZoneInfo(zone_name_))
+    return PHRASES[language]["at"].format(
+        day=format_day(local.date(), language),
+        clock=format_clock(local, language),
+        zone=zone_name(zone_name_, language),
     )
-
-
-def format_date(day: date, language: Language, *, with_year: bool = True) -> str:
-    key = "date" if with_year else "day"
-    return PHRASES[language][key].format(
-        weekday=WEEKDAYS[language][day.weekday()],
-        day=day.day,
-        month=MONTHS[language][day.month - 1],
-        year=day.year,
-    )
-
-
-def _names(names: Sequence[str], language: Language) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {PHRASES[language]['and']} " + names[-1]
 
 
 def compose(
@@ -189,7 +125,7 @@ def compose(
         lines.append(
             p["tickler"].format(
                 matter=payload.get("matter_id", ""),
-                due=format_date(due, language),
+                due=format_day(due, language),
                 title=payload.get("title", ""),
                 count=count,
             )
@@ -198,9 +134,9 @@ def compose(
         starts_at = datetime.fromisoformat(str(payload["starts_at"]))
         local_day = starts_at.astimezone(ZoneInfo(context.recipient.timezone)).date()
         subject = p[f"subject.{kind.value}"].format(
-            firm=context.firm_name, day=format_date(local_day, language, with_year=False)
+            firm=context.firm_name, day=format_day(local_day, language)
         )
-        who = _names(list(context.attorney_names), language) or context.firm_name
+        who = join_names(list(context.attorney_names), language) or context.firm_name
         when = format_instant(starts_at, context.recipient.timezone, language)
         lines.append(p[kind.value].format(who=who, when=when))
         if kind is not MessageKind.CANCELLATION:

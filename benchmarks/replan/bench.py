@@ -77,8 +77,7 @@ def main() -> None:
                 },
                 "runs": args.runs,
                 "peak_rss_mib_of_any_child": round(peak_kib / 1024, 1),
-                "load_average": os.getloadavg(),
-                "counted_by_day": dict(Counter(d for _, _, d in days)),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
             },
             indent=2,
         )

@@ -63,7 +63,7 @@ def test_invitations_arrive_once_and_parse(store: Store, booked) -> None:  # typ
         "cli-a@client.example",
     ]
     for mail in inbox.messages:
-        assert mail["Subject"].startswith("Your meeting with Test LLP on Monday 7 December")
+        assert mail["Subject"].startswith("Your meeting with Test LLP on Monday, December 7, 2026")
         assert mail["Message-ID"].endswith("@legal-secretary.invalid>")
         assert "Matter mat-a" not in mail.as_string()
         event = calendar_event(mail, "REQUEST")
@@ -101,8 +101,8 @@ def test_a_cancelled_appointment_sends_no_reminder(store: Store, booked) -> None
     assert subjects == [
         "Cancelled",
         "Cancelled",
-        "Your meeting with Test LLP on Monday 7 December",
-        "Your meeting with Test LLP on Monday 7 December",
+        "Your meeting with Test LLP on Monday, December 7, 2026",
+        "Your meeting with Test LLP on Monday, December 7, 2026",
     ]
     assert statuses(store, MessageKind.REMINDER) == ["cancelled", "cancelled"]
 
