@@ -21,6 +21,7 @@ from scheduler.store.repositories import (
     SqlAppointmentRepository,
     SqlAttorneyRepository,
     SqlAuditRepository,
+    SqlBookingLinkRepository,
     SqlBusyRepository,
     SqlClientRepository,
     SqlClosedDayRepository,
@@ -33,6 +34,7 @@ from scheduler.store.repositories import (
     SqlOutboxRepository,
     SqlRoomRepository,
     SqlTimeOffRepository,
+    SqlWebSessionRepository,
     overlap_resource,
 )
 
@@ -67,6 +69,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.holds = SqlHoldRepository(session)
         self.closed_days = SqlClosedDayRepository(session)
+        self.links = SqlBookingLinkRepository(session)
+        self.web_sessions = SqlWebSessionRepository(session)
         return self
 
     def lock(self, keys: Sequence[str]) -> None:
