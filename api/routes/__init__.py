@@ -14,7 +14,9 @@ from api.routes import (
     firm_data,
     health,
     holds,
+    links,
 )
+from api.web import board, booking_pages, static_files
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -26,4 +28,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     deadlines.router,
     feeds.router,
     calendars.router,
+    links.router,
+    booking_pages.router,
+    board.router,
+    static_files.router,
 )

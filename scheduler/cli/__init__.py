@@ -8,6 +8,7 @@ from scheduler.cli import (  # noqa: F401  (each module registers its commands)
     deadlines,
     demo,
     keys,
+    links,
     outbox,
     serve,
 )
