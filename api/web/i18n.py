@@ -303,5 +303,5 @@ def zone_label(zone: ZoneInfo, language: Language, at: datetime) -> str:
     name = zone_name(zone.key, language)
     if name.startswith(("time in ", "hora de ")) and "/" in zone.key:
         city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
-        name = f"{city} ({zone.key})"
+        name = city
     return f"{name} (UTC{sign}{hours:02d}:{mins:02d})"

@@ -62,7 +62,7 @@ FIRST_SEARCH = timedelta(days=31)
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,128}\Z")
 
 
-# --- Issuing and managing links (staff) -----------------------------------------------------------
+# --- Issuing and managing links (staff) ----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +249,7 @@ def revoke_link(uow: UnitOfWork, actor: Actor, now: datetime, link_id: str) -> B
     return link
 
 
-# --- The client's side ----------------------------------------------------------------------------
+# --- The client's side ---------------------------------------------------------------------------
 
 
 def _gone() -> NotFound:
