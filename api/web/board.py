@@ -145,7 +145,9 @@ def logout(
     store: StoreDep, clock: ClockDep, session: SessionCookie = None, csrf: FormText = None
 ) -> Response:
     """End the session (the cookie is cleared and its record revoked)."""
-    if session and csrf and sessions.csrf_ok(session, csrf):
+    if session and not (csrf and sessions.csrf_ok(session, csrf)):
+        return _stale_form()
+    if session:
         with store.unit_of_work() as uow:
             sessions.sign_out(uow, clock.now(), session)
     response = RedirectResponse("/board/login", status_code=303)
@@ -290,3 +292,19 @@ BOARD_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def _stale_form() -> Response:
+    """A form without this session's CSRF token (from another site, or an old page)."""
+    title = "This form has expired"
+    return render(
+        "message.html",
+        _base(title, signed_in=False)
+        | {
+            "title": title,
+            "body": "Nothing was changed. Go back to the board and try again.",
+            "back_url": "/board",
+            "back_label": "Back to the board",
+        },
+        status_code=403,
+    )

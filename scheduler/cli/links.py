@@ -124,7 +124,10 @@ def links_list(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "client", "matter", "minutes", "attorneys", "status", "expires", "booking")
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for name in ("client", "matter", "minutes", "attorneys", "status", "expires", "booking"):
+        table.add_column(name)
     for r in rows:
         table.add_row(
             r["id"],

@@ -22,7 +22,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -172,7 +172,7 @@ def create_link(
             raise InvalidInput("the date to meet by has passed", field="deadline")
         if meet_by > today + MAX_MEET_BY:
             raise InvalidInput("give a date to meet by within a year", field="deadline")
-        expires_at = min(expires_at, _end_of_day(meet_by, firm_zone))
+        expires_at = min(expires_at, _end_of_day(meet_by, firm_zone)).astimezone(UTC)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = BookingLink(
         id="lnk-" + secrets.token_hex(5),
