@@ -197,10 +197,9 @@ def _board_context(board: Board, csrf: str, notice: str | None) -> dict[str, Any
             top, height = board.position(entry.start, entry.end)
             if height <= 0:
                 continue
-            time = (
-                f"{format_clock(entry.start.astimezone(zone), EN)}"
-                f"–{format_clock(entry.end.astimezone(zone), EN)}"
-            )
+            start, end = entry.start.astimezone(zone), entry.end.astimezone(zone)
+            time = f"{format_clock(start, EN)}–{format_clock(end, EN)}"
+            short = _short_span(start, end)
             appointment = entry.appointment
             if entry.kind == "meeting" and appointment is not None:
                 spoken = f"{time}: {entry.client_name}, {appointment.title}"
@@ -213,7 +212,7 @@ def _board_context(board: Board, csrf: str, notice: str | None) -> dict[str, Any
                     "kind": entry.kind,
                     "top": top,
                     "height": height,
-                    "time": time,
+                    "time": short,
                     "client": entry.client_name,
                     "title": appointment.title if appointment else "",
                     "room": entry.room_name,
@@ -308,3 +307,13 @@ def _stale_form() -> Response:
         },
         status_code=403,
     )
+
+
+def _short_span(start: datetime, end: datetime) -> str:
+    """ "9:30–11" / "11:45–12:30" (the axis says AM or PM)."""
+
+    def part(moment: datetime) -> str:
+        hour = moment.hour % 12 or 12
+        return f"{hour}:{moment.minute:02d}" if moment.minute else str(hour)
+
+    return f"{part(start)}–{part(end)}"
