@@ -15,7 +15,9 @@ Screenshots go to ``test-artifacts/screenshots/`` (the path is printed at the en
 
 from __future__ import annotations
 
+import itertools
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -23,22 +25,25 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from scheduler.clock import FixedClock
-from scheduler.demo import build_demo_firm
+from scheduler.demo import DemoFirm, build_demo_firm
 from scheduler.domain import Client, Matter, Role
 from scheduler.services.access import operator
 from scheduler.services.firm import seed_demo_firm
 from scheduler.services.keys import create_api_key
 from scheduler.settings import Settings
-from scheduler.store import Store
+from scheduler.store import Store, make_engine, upgrade
+from tests.conftest import DEFAULT_PG, IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -54,6 +59,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 DEMO_START = date(2026, 12, 7)
+DEMO_NOW = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)  # the ``clock`` fixture's instant
 _shots: list[Path] = []
 
 
@@ -65,12 +71,92 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 # --- The firm ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def demo_firm() -> DemoFirm:
+    """The demo firm as of Monday 7 December 2026 (built once: it is deterministic)."""
+    return build_demo_firm(DEMO_START)
+
+
+def _seed(url: str, firm: DemoFirm) -> None:
+    store = Store(make_engine(url))
+    try:
+        with store.unit_of_work() as uow:
+            seed_demo_firm(uow, operator(), DEMO_NOW, firm)
+    finally:
+        store.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, demo_firm: DemoFirm
+) -> Path:
+    """A migrated SQLite file holding the demo firm, copied for each test."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(sqlite_template, path)
+    _seed(f"sqlite:///{path}", demo_firm)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template(demo_firm: DemoFirm) -> Iterator[tuple[Engine, str]]:
+    """A PostgreSQL database holding the demo firm, used as the template of each test's own."""
+    admin_url = os.environ.get("SECRETARY_TEST_POSTGRES_URL", DEFAULT_PG)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"secretary_webdemo_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # the server is down or refuses us
+        admin.dispose()
+        message = f"PostgreSQL is unreachable: {error}"
+        if IN_CI:
+            pytest.fail(f"CI requires PostgreSQL tests to run. {message}", pytrace=False)
+        pytest.skip(message)
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    _seed(url, demo_firm)
+    try:
+        yield admin, name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+_copies = itertools.count(1)
+
+
 @pytest.fixture
-def demo(store: Store, clock: FixedClock) -> Store:
-    """The store, seeded with the demo firm (as of Monday 7 December 2026)."""
-    with store.unit_of_work() as uow:
-        seed_demo_firm(uow, operator(), clock.now(), build_demo_firm(DEMO_START))
-    return store
+def demo_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own holding the demo firm, on the test's backend (a copy of a
+    seeded file on SQLite; a database made from a seeded template on PostgreSQL)."""
+    if backend == "sqlite":
+        path = tmp_path / "demo.db"
+        shutil.copy(request.getfixturevalue("seeded_sqlite"), path)
+        yield f"sqlite:///{path}"
+        return
+    admin, template = request.getfixturevalue("postgres_demo_template")
+    name = f"{template}_{next(_copies)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def demo(demo_url: str, clock: FixedClock) -> Iterator[Store]:
+    """The store, seeded with the demo firm (as of Monday 7 December 2026, the clock's day)."""
+    assert clock.now() == DEMO_NOW
+    store = Store(make_engine(demo_url))
+    try:
+        yield store
+    finally:
+        store.dispose()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +206,7 @@ class Site:
 
 
 @pytest.fixture
-def site(demo: Store, database_url: str, clock: FixedClock) -> Iterator[Site]:
+def site(demo: Store, demo_url: str, clock: FixedClock) -> Iterator[Site]:
     """The app served by uvicorn on 127.0.0.1 (a free port) over the demo firm."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -128,7 +214,7 @@ def site(demo: Store, database_url: str, clock: FixedClock) -> Iterator[Site]:
     port = listener.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}"
     settings = Settings(
-        database_url=database_url,
+        database_url=demo_url,
         base_url=base_url,
         solver_time_limit_seconds=2,
         solver_workers=1,
@@ -219,9 +305,11 @@ def new_page(browser: Any) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
-    """Save a screenshot under ``test-artifacts/screenshots/`` and return its path."""
+    """Save a screenshot under ``test-artifacts/screenshots/`` (once a session: the same page on
+    the other backend looks the same) and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    _shots.append(path)
+    if path not in _shots:
+        page.screenshot(path=str(path), full_page=full_page)
+        _shots.append(path)
     return path

@@ -43,9 +43,15 @@ def link_of(site: Site, link_id: str) -> Any:
         return uow.links.get(link_id)
 
 
-def open_times(new_page: Any, url: str, *, timezone: str = CHICAGO, **size: int) -> Any:
-    """Open the link; the page reloads itself once in the browser's own zone."""
+def open_times(
+    new_page: Any, url: str, *, timezone: str = CHICAGO, detect: bool = True, **size: int
+) -> Any:
+    """Open the link; the page reloads itself once in the browser's own zone (``detect``), or
+    is opened in that zone straight away."""
     page = new_page(timezone=timezone, **size)
+    if not detect:
+        page.goto(f"{url}?tz={timezone}")
+        return page
     page.goto(url)
     page.wait_for_url(re.compile(r"[?&]tz="))
     page.wait_for_load_state()
@@ -154,7 +160,7 @@ def test_a_time_taken_a_moment_earlier_gets_a_kind_message_and_alternatives(
 ) -> None:
     chosen = pick(site.store, spanish=False)
     issued = issue(site, chosen)
-    page = open_times(new_page, issued.url)
+    page = open_times(new_page, issued.url, detect=False)
     value, _ = first_slot(page)
 
     # Someone else books that very time, through the booking service, while the page is open.
@@ -210,7 +216,7 @@ def test_change_and_cancel_through_the_link(site: Site, new_page: Any) -> None:
     with site.store.unit_of_work() as uow:
         booked = links.book(uow, link, now, first.start, hold_id=None)
 
-    page = open_times(new_page, issued.url)
+    page = open_times(new_page, issued.url, detect=False)
     assert page.locator("h1").inner_text() == "Your meeting"
     page.get_by_role("link", name="Change the time").click()
     assert page.locator("h1").inner_text() == "Choose a new time"
@@ -274,7 +280,7 @@ def test_phone_width_in_spanish_and_back_to_english(site: Site, new_page: Any) -
 def test_keyboard_only_with_labels_for_screen_readers(site: Site, new_page: Any) -> None:
     chosen = pick(site.store, spanish=False)
     issued = issue(site, chosen)
-    page = open_times(new_page, issued.url)
+    page = open_times(new_page, issued.url, detect=False)
 
     # Every time is a labelled radio button naming its day; every control has a name.
     radios = page.get_by_role("radio", name=re.compile(r"^[A-Z][a-z]+day, [A-Z][a-z]+ \d+, "))

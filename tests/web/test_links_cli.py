@@ -17,12 +17,12 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(demo: Store, database_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Run:
+def run(demo: Store, demo_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.setattr(SystemClock, "now", lambda self: clock.now())
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
-        env = {"SECRETARY_DATABASE_URL": database_url, "SECRETARY_BASE_URL": "https://firm.example"}
+        env = {"SECRETARY_DATABASE_URL": demo_url, "SECRETARY_BASE_URL": "https://firm.example"}
         return runner.invoke(app, list(args), env=env)
 
     return invoke

@@ -26,8 +26,8 @@ BASE = "https://book.firm.example"
 
 
 @pytest.fixture
-def http(demo: Store, database_url: str, clock: FixedClock) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, base_url=BASE)
+def http(demo: Store, demo_url: str, clock: FixedClock) -> Iterator[TestClient]:
+    settings = Settings(database_url=demo_url, base_url=BASE)
     app = create_app(settings, store=demo, clock=clock)
     # The firm's address is https, so the session cookie is Secure: browse over https too.
     with TestClient(app, raise_server_exceptions=False, base_url="https://testserver") as client:
