@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -160,10 +161,30 @@ def _view(uow: Any, token: str, now: datetime, lang: str | None, tz: str | None)
 
 
 def _zone_options(view: View, now: datetime) -> list[tuple[str, str]]:
-    keys = set(COMMON_ZONES) | {view.zone.key, view.page.client.timezone}
-    zones = [ZoneInfo(k) for k in keys]
-    zones.sort(key=lambda z: (now.astimezone(z).utcoffset(), z.key))
-    return [(z.key, i18n.zone_label(z, view.language, now)) for z in zones]
+    extra = tuple(sorted({view.zone.key, view.page.client.timezone} - set(COMMON_ZONES)))
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return _zone_list(extra, view.language, hour)
+
+
+@lru_cache(maxsize=256)
+def _zone_list(extra: tuple[str, ...], language: Language, at: datetime) -> list[tuple[str, str]]:
+    """The zones of the select, by their offset at ``at`` (an hour: offsets change on the hour)."""
+    zones = [ZoneInfo(k) for k in (*COMMON_ZONES, *extra)]
+    zones.sort(key=lambda z: (at.astimezone(z).utcoffset(), z.key))
+    return [(z.key, i18n.zone_label(z, language, at)) for z in zones]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    id: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayView:
+    label: str
+    slots: list[SlotView]
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -199,21 +220,20 @@ def _times_page(
     status_code: int = 200,
 ) -> Response:
     language, zone = view.language, view.zone
-    days = []
-    for day, slots in times.days:
-        days.append(
-            {
-                "label": i18n.day_heading(day, language),
-                "slots": [
-                    {
-                        "id": f"t{s.start_us // 60_000_000}",
-                        "value": _slot_value(s.start.astimezone(zone)),
-                        "label": i18n.clock(s.start, zone, language),
-                    }
-                    for s in slots
-                ],
-            }
+    days = [
+        DayView(
+            label=i18n.day_heading(day, language),
+            slots=[
+                SlotView(
+                    id=f"t{s.start_us // 60_000_000}",
+                    value=_slot_value(s.start.astimezone(zone)),
+                    label=i18n.clock(s.start, zone, language),
+                )
+                for s in slots
+            ],
         )
+        for day, slots in times.days
+    ]
     mode = "move" if moving else "book"
     path = "/move" if moving else ""
     week = times.first_day.isoformat()
@@ -253,11 +273,11 @@ def _taken(view: View, error: SlotUnavailable, start: datetime) -> dict[str, Any
     for alternative in error.alternatives:
         moment = datetime.fromisoformat(str(alternative["start"])).astimezone(view.zone)
         alternatives.append(
-            {
-                "id": f"a{int(moment.timestamp()) // 60}",
-                "value": _slot_value(moment),
-                "label": i18n.when(moment, view.zone, view.language),
-            }
+            SlotView(
+                id=f"a{int(moment.timestamp()) // 60}",
+                value=_slot_value(moment),
+                label=i18n.when(moment, view.zone, view.language),
+            )
         )
     return {"when": i18n.when(start, view.zone, view.language), "alternatives": alternatives}
 

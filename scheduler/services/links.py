@@ -383,25 +383,35 @@ def free_times(
     firm_zone = require_zone(uow.firm.get().timezone)
     horizon = _horizon(link, now, firm_zone)
     today = now.astimezone(zone).date()
+
+    def slots_between(lo: datetime, hi: datetime) -> list[Slot]:
+        if hi <= lo:
+            return []
+        answer = booking.availability(uow, actor, now, meeting, lo, hi, tz=zone.key, limit=2000)
+        return answer.slots
+
+    def week_from(day: date) -> tuple[datetime, datetime]:
+        lo = max(now, datetime.combine(day, time(0), tzinfo=zone))
+        hi = min(horizon, datetime.combine(day + timedelta(days=PAGE_DAYS), time(0), zone))
+        return lo, hi
+
     if first_day is None:
+        # The first week that has a free time, looked for a week at a time.
         first_day = today
-        ahead = min(horizon, now + FIRST_SEARCH)
-        if ahead > now:
-            found = booking.availability(
-                uow, actor, now, meeting, now, ahead, tz=zone.key, limit=1
-            ).slots
-            if found:
-                first_day = found[0].start.astimezone(zone).date()
-    first_day = max(first_day, today)
-    start = max(now, datetime.combine(first_day, time(0), tzinfo=zone))
-    end = min(horizon, datetime.combine(first_day + timedelta(days=PAGE_DAYS), time(0), zone))
+        reach = min(horizon, now + FIRST_SEARCH)
+        while True:
+            start, end = week_from(first_day)
+            week = slots_between(start, end)
+            if week or end >= reach:
+                break
+            first_day += timedelta(days=PAGE_DAYS)
+    else:
+        first_day = max(first_day, today)
+        start, end = week_from(first_day)
+        week = slots_between(start, end)
     by_day: dict[date, list[Slot]] = {first_day + timedelta(days=i): [] for i in range(PAGE_DAYS)}
-    if end > start:
-        slots = booking.availability(
-            uow, actor, now, meeting, start, end, tz=zone.key, limit=2000
-        ).slots
-        for slot in slots:
-            by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
+    for slot in week:
+        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
     days = [
         (day, _thin(found, firm_zone, meeting.duration_minutes))
         for day, found in sorted(by_day.items())
