@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from scheduler.clock import FixedClock
 from scheduler.domain import Role
+from scheduler.errors import NotFound
 from scheduler.services.access import operator
 from scheduler.services.keys import create_api_key, revoke_api_key
 from scheduler.settings import Settings
@@ -225,3 +226,57 @@ def test_a_session_ends_with_its_key_or_its_time(
     with demo.unit_of_work() as uow:
         revoke_api_key(uow, operator(), clock.now(), key_id)
     assert http.get("/board", follow_redirects=False).status_code == 303
+
+
+def _times(text_: str) -> list[str]:
+    return re.findall(r'name="start" id="[^"]+" value="([^"]+)"', text_)
+
+
+def test_holding_releasing_lapsing_and_confirming_twice(
+    http: TestClient, demo: Store, clock: FixedClock
+) -> None:
+    _, staff = key(demo, clock, "secretary")
+    issued = new_link(http, staff, demo)
+    token = issued["token"]
+    page = http.get(f"/book/{token}?tz=America/New_York")
+    first, second = _times(page.text)[:2]
+
+    held = http.post(f"/book/{token}/hold", data={"start": first}, follow_redirects=False)
+    assert held.status_code == 303 and "/review?" in held.headers["location"]
+    review = http.get(held.headers["location"])
+    assert "We are keeping this time for you for 10 minutes." in review.text
+    hold_id = re.search(r'name="hold" value="([^"]+)"', review.text)
+    assert hold_id is not None
+    with demo.unit_of_work(readonly=True) as uow:
+        assert uow.holds.get(hold_id.group(1)).client_id == pick(demo, spanish=False).client.id
+    back = http.post(
+        f"/book/{token}/release", data={"hold": hold_id.group(1)}, follow_redirects=False
+    )
+    assert back.status_code == 303 and back.headers["location"].startswith(f"/book/{token}?")
+    with demo.unit_of_work(readonly=True) as uow, pytest.raises(NotFound):
+        uow.holds.get(hold_id.group(1))
+
+    held = http.post(f"/book/{token}/hold", data={"start": second}, follow_redirects=False)
+    location = held.headers["location"]
+    clock.advance(timedelta(minutes=11))  # the hold lapses while the client hesitates
+    lapsed = http.get(location, follow_redirects=False)
+    assert lapsed.status_code == 303 and "notice=lapsed" in lapsed.headers["location"]
+    assert "could not keep that time" in http.get(lapsed.headers["location"]).text
+    hold_id = re.search(r"hold=([^&]+)", location)
+    assert hold_id is not None
+    form = {"start": second, "hold": hold_id.group(1)}
+    done = http.post(f"/book/{token}/confirm", data=form, follow_redirects=False)
+    assert done.status_code == 303 and "done=booked" in done.headers["location"]
+    again = http.post(f"/book/{token}/confirm", data=form, follow_redirects=False)
+    assert again.status_code == 303 and "done=" not in again.headers["location"]
+    with demo.unit_of_work(readonly=True) as uow:
+        made = [
+            a
+            for a in uow.appointments.list_between(clock.now(), clock.now() + timedelta(days=40))
+            if a.created_at == clock.now()
+        ]
+    assert (
+        len(made) == 1
+        and made[0].starts_at.isoformat()
+        == datetime.fromisoformat(second).astimezone(UTC).isoformat()
+    )
