@@ -131,7 +131,7 @@ def login(
         SESSION_COOKIE,
         signed.token,
         max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
-        path="/",
+        path="/board",
         httponly=True,
         samesite="strict",
         secure=_secure_cookies(settings),
@@ -151,7 +151,7 @@ def logout(
         with store.unit_of_work() as uow:
             sessions.sign_out(uow, clock.now(), session)
     response = RedirectResponse("/board/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/board")
     return response
 
 

@@ -191,7 +191,7 @@ def test_the_board_signs_in_with_a_staff_key_only(
     )
     assert signed.status_code == 303 and signed.headers["location"] == "/board"
     cookie = signed.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/board" in cookie
     assert "Secure" in cookie
     token = http.cookies["secretary_session"]
     with demo.unit_of_work(readonly=True) as uow:
