@@ -142,6 +142,13 @@ def test_bad_links_and_bad_input_get_calm_pages(
     spanish = http.get(f"/book/{token}?lang=es")
     assert '<html lang="es">' in spanish.text and "Reserve una cita" in spanish.text
 
+    # A link whose last day has no time left says so, and how to reach the firm.
+    today = new_link(http, staff, demo, deadline="2026-12-07")["token"]
+    clock.advance(timedelta(hours=8))  # 4 PM in New York: too late for today's notice
+    empty = http.get(f"/book/{today}")
+    assert empty.status_code == 200 and "There are no free times left on this link" in empty.text
+    assert "Continue" not in empty.text
+
     clock.advance(timedelta(days=15))  # links take bookings for 14 days by default
     expired = http.get(f"/book/{token}")
     assert expired.status_code == 410 and "This link has expired" in expired.text
