@@ -6,7 +6,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scheduler.domain import Attorney, Client, Matter, Room
+from scheduler.domain import Attorney, Client, Firm, Matter, Room
 
 T = TypeVar("T")
 
@@ -134,3 +134,67 @@ class RoomPublic(BaseModel):
 class Health(BaseModel):
     status: str
     database: str
+
+
+class FirmSettings(BaseModel):
+    """The firm's own settings: it is the organizer of every invitation."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "name": "Hargrove & Vance LLP",
+                "timezone": "America/New_York",
+                "address": "41 Larkspur Street, 18th Floor, New York, NY 10013",
+                "email": "scheduling@hargrove-vance.example",
+                "phone": "+1 212 555 0142",
+                "reminder_offsets_minutes": [1440, 120],
+                "tickler_court_days": [14, 7, 3, 1],
+                "min_notice_business_hours": 4,
+            }
+        },
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    timezone: str = Field(min_length=1, max_length=64)
+    address: str = Field(min_length=1, max_length=400)
+    email: str = Field(min_length=3, max_length=320)
+    phone: str = Field(default="", max_length=64)
+    reminder_offsets_minutes: list[int] = Field(
+        default_factory=lambda: [1440, 120],
+        min_length=1,
+        max_length=6,
+        description="Client reminders, in minutes before a meeting.",
+    )
+    tickler_court_days: list[int] = Field(
+        default_factory=lambda: [14, 7, 3, 1],
+        min_length=1,
+        max_length=8,
+        description="Deadline ticklers, in court days before the due date.",
+    )
+    min_notice_business_hours: int = Field(default=4, ge=0, le=200)
+
+    @classmethod
+    def of(cls, f: Firm) -> FirmSettings:
+        return cls(
+            name=f.name,
+            timezone=f.timezone,
+            address=f.address,
+            email=f.email,
+            phone=f.phone,
+            reminder_offsets_minutes=list(f.reminder_offsets_minutes),
+            tickler_court_days=list(f.tickler_court_days),
+            min_notice_business_hours=f.min_notice_business_hours,
+        )
+
+    def to_domain(self) -> Firm:
+        return Firm(
+            name=self.name,
+            timezone=self.timezone,
+            address=self.address,
+            email=self.email,
+            phone=self.phone,
+            reminder_offsets_minutes=tuple(self.reminder_offsets_minutes),
+            tickler_court_days=tuple(self.tickler_court_days),
+            min_notice_business_hours=self.min_notice_business_hours,
+        )

@@ -24,6 +24,7 @@ from scheduler.domain import (
     Attorney,
     BusyBlock,
     Client,
+    ClosedDay,
     Deadline,
     Firm,
     Language,
@@ -287,6 +288,8 @@ class DemoFirm:
     busy: list[BusyBlock] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     triggers: list[TriggerEvent] = field(default_factory=list)
+    # The days the firm is closed (the courts' holidays): nothing is booked or moved onto them.
+    closed_days: list[ClosedDay] = field(default_factory=list)
     unplaced: int = 0
 
 
@@ -327,6 +330,9 @@ def build_demo_firm(
     demo.rooms = _rooms(size)
     demo.clients = _clients(rng, size, names)
     demo.matters = _matters(rng, size, demo.attorneys, demo.clients)
+    demo.closed_days = [
+        ClosedDay(d, "Court holiday: the firm is closed") for d in sorted(closed_days)
+    ]
     days = [d for d in workdays_from(start, size.workdays) if d not in closed_days]
     demo.busy = _busy_blocks(rng, size, demo.attorneys, days)
     demo.appointments, demo.unplaced = _appointments(rng, size, demo, days)

@@ -581,3 +581,32 @@ class WebSession:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+class ScheduleJobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleJob:
+    """A batch-scheduling problem solved outside the request that submitted it.
+
+    ``problem`` and ``result`` are the JSON documents of the schedule problem format; the job
+    lives in the database so that any API worker can answer a poll for it.
+    """
+
+    id: str
+    status: ScheduleJobStatus
+    problem: Mapping[str, Any]
+    time_limit_seconds: float
+    workers: int
+    seed: int
+    created_at: datetime
+    created_by: str
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    result: Mapping[str, Any] | None = None
+    error: str | None = None

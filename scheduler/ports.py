@@ -8,10 +8,10 @@ explicit ``commit()`` and rolled back otherwise.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from scheduler.domain import (
     ApiKey,
@@ -33,6 +33,7 @@ from scheduler.domain import (
     MessageKind,
     OutboxMessage,
     Room,
+    ScheduleJob,
     Span,
     TimeOff,
     TriggerEvent,
@@ -324,3 +325,35 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
     def flush(self) -> None: ...
+
+
+class ScheduleJobRepository(Protocol):
+    """Batch-scheduling jobs (``scheduler.services.schedule_jobs``)."""
+
+    def add(self, job: ScheduleJob) -> None: ...
+    def get(self, job_id: str) -> ScheduleJob: ...
+    def claim(self, job_id: str, at: datetime) -> bool:
+        """Queued -> running, once: False if another process took it (or it is not queued)."""
+        ...
+
+    def finish(
+        self, job_id: str, at: datetime, *, result: Mapping[str, Any] | None, error: str | None
+    ) -> None: ...
+
+
+class HasScheduleJobs(Protocol):
+    """A unit of work that also holds schedule jobs (the store's does)."""
+
+    @property
+    def schedule_jobs(self) -> ScheduleJobRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...

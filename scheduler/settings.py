@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 
     # Solver defaults for interactive use.
     solver_time_limit_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # `secretary reschedule-day` answers in seconds: a day's meetings are a small problem.
+    replan_time_limit_seconds: float = Field(default=2.0, gt=0, le=300)
     solver_workers: int = Field(default=2, ge=1, le=64)
 
     # API limits.

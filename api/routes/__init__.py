@@ -15,6 +15,7 @@ from api.routes import (
     health,
     holds,
     links,
+    schedule,
 )
 from api.web import board, booking_pages, static_files
 
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     booking_pages.router,
     board.router,
     static_files.router,
+    schedule.router,
 )

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Path
 
 from api.deps import ActorDep, ClockDep, ReadUowDep, UowDep
 from api.problems import COMMON
-from api.schemas import AttorneyPublic, ClientPublic, MatterPublic, Page, RoomPublic
+from api.schemas import (
+    AttorneyPublic,
+    ClientPublic,
+    FirmSettings,
+    MatterPublic,
+    Page,
+    RoomPublic,
+)
 from scheduler.services import firm
 
 router = APIRouter(prefix="/v1", tags=["firm"], responses=COMMON)
@@ -64,3 +71,18 @@ def list_rooms(uow: ReadUowDep, actor: ActorDep) -> Page[RoomPublic]:
     """List conference rooms."""
     items = [RoomPublic.of(r) for r in firm.list_rooms(uow, actor)]
     return Page(data=items, count=len(items))
+
+
+@router.get("/firm", response_model=FirmSettings)
+def get_firm_settings(uow: ReadUowDep, actor: ActorDep) -> FirmSettings:
+    """The firm's settings: name, zone, address, reminder and tickler policy."""
+    del actor  # any signed-in caller may read them: they are on every invitation
+    return FirmSettings.of(firm.get_firm(uow))
+
+
+@router.put("/firm", response_model=FirmSettings)
+def put_firm_settings(
+    body: FirmSettings, uow: UowDep, actor: ActorDep, clock: ClockDep
+) -> FirmSettings:
+    """Set the firm's settings (staff)."""
+    return FirmSettings.of(firm.save_firm(uow, actor, clock.now(), body.to_domain()))

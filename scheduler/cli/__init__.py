@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from scheduler.cli import (  # noqa: F401  (each module registers its commands)
+    agenda,
     calendars,
     db,
     deadlines,
     demo,
+    firm,
     keys,
     links,
     outbox,
+    replan,
     serve,
+    solve,
 )
 from scheduler.cli.app import app
 

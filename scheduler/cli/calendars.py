@@ -12,32 +12,17 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from calendars.sources import NetworkReader, redact_url
+if TYPE_CHECKING:
+    from scheduler.services.calendars import ImportSummary, IssuedFeed
 from scheduler.cli.app import app, console, context, err_console, print_json
 from scheduler.domain import CalendarSource, FeedKind
 from scheduler.errors import InvalidInput
 from scheduler.services.access import operator
-from scheduler.services.calendars import (
-    ImportSummary,
-    IssuedFeed,
-    add_caldav_source,
-    add_url_source,
-    export_invitation,
-    import_ics,
-    issue_feed,
-    list_feeds,
-    list_sources,
-    remove_source,
-    revoke_feed,
-    rotate_feed,
-    sync_due,
-    sync_source,
-)
 from scheduler.store import open_store
 
 feeds_app = typer.Typer(
@@ -92,6 +77,8 @@ def feeds_issue(
 
     Example: [bold]secretary feeds issue --attorney att-okafor[/]
     """
+    from scheduler.services.calendars import issue_feed
+
     chosen = [
         (kind, subject)
         for kind, subject, given in (
@@ -134,6 +121,8 @@ def feeds_list(
 
     Example: [bold]secretary feeds list[/]
     """
+    from scheduler.services.calendars import list_feeds
+
     store = open_store(context(ctx).settings().database_url)
     try:
         with store.unit_of_work(readonly=True) as uow:
@@ -174,6 +163,8 @@ def feeds_revoke(
 
     Example: [bold]secretary feeds revoke feed-1a2b3c4d[/]
     """
+    from scheduler.services.calendars import revoke_feed
+
     cli = context(ctx)
     store = open_store(cli.settings().database_url)
     try:
@@ -196,6 +187,8 @@ def feeds_rotate(
 
     Example: [bold]secretary feeds rotate feed-1a2b3c4d[/]
     """
+    from scheduler.services.calendars import rotate_feed
+
     cli = context(ctx)
     settings = cli.settings()
     store = open_store(settings.database_url)
@@ -236,6 +229,8 @@ def export_ics(
 
     Example: [bold]secretary export-ics --appointment apt-0001 --method request -o invite.ics[/]
     """
+    from scheduler.services.calendars import export_invitation
+
     cli = context(ctx)
     store = open_store(cli.settings().database_url)
     try:
@@ -306,6 +301,9 @@ def import_ics_command(
 
     Example: [bold]secretary import-ics --attorney att-okafor ~/okafor-outlook.ics[/]
     """
+    from calendars.sources import NetworkReader
+    from scheduler.services.calendars import add_url_source, import_ics, sync_source
+
     cli = context(ctx)
     now = cli.clock.now()
     is_url = "://" in file_or_url
@@ -388,6 +386,9 @@ def calendars_add(
     Example: [bold]CALDAV_PW_OKAFOR=... secretary calendars add --attorney att-okafor --caldav
     https://dav.example.com/okafor/work/ --username okafor --password-env CALDAV_PW_OKAFOR[/]
     """
+    from calendars.sources import NetworkReader
+    from scheduler.services.calendars import add_caldav_source, add_url_source, sync_source
+
     if (caldav is None) == (url is None):
         raise InvalidInput("give either --caldav or --url", field="--caldav")
     cli = context(ctx)
@@ -430,6 +431,8 @@ def calendars_add(
 
 
 def _source_json(source: CalendarSource, blocks: int) -> dict[str, object]:
+    from calendars.sources import redact_url
+
     return {
         "id": source.id,
         "attorney_id": source.attorney_id,
@@ -454,6 +457,8 @@ def calendars_list(
 
     Example: [bold]secretary calendars list[/]
     """
+    from scheduler.services.calendars import list_sources
+
     store = open_store(context(ctx).settings().database_url)
     try:
         with store.unit_of_work(readonly=True) as uow:
@@ -501,6 +506,9 @@ def calendars_sync(
 
     Example: [bold]secretary calendars sync --once[/]
     """
+    from calendars.sources import NetworkReader
+    from scheduler.services.calendars import sync_due, sync_source
+
     if not 5 <= interval <= 3600:
         raise InvalidInput("poll every 5 to 3600 seconds", field="--interval")
     cli = context(ctx)
@@ -551,6 +559,8 @@ def calendars_remove(
 
     Example: [bold]secretary calendars remove src-caldav-0123456789ab[/]
     """
+    from scheduler.services.calendars import remove_source
+
     cli = context(ctx)
     store = open_store(cli.settings().database_url)
     try:

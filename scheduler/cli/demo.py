@@ -53,9 +53,10 @@ def demo(
     first_day = _parse_start(start) if start else next_monday(today)
     if size not in ("small", "large"):
         raise InvalidInput("use small or large", field="--size")
-    # Appointments stay off the days the federal courts are closed.
-    last = min(first_day + timedelta(weeks=8), date(LAST_YEAR, 12, 31))
-    start_at = max(first_day, date(FIRST_YEAR, 1, 1))
+    # The firm closes on the federal courts' holidays for the coming year; appointments stay off
+    # them, and nothing is booked or moved onto them.
+    last = min(first_day + timedelta(days=400), date(LAST_YEAR, 12, 31))
+    start_at = max(min(first_day, today) - timedelta(days=7), date(FIRST_YEAR, 1, 1))
     closed = court_closed_days(start_at, last) if start_at <= last else frozenset()
     firm = build_demo_firm(
         first_day, seed=seed, size=SMALL if size == "small" else LARGE, closed_days=closed

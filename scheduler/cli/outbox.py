@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from threading import Event
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from calendars.delivery import mailer_from_settings
 from scheduler.cli.app import app, console, context, print_json
 from scheduler.domain import require_utc
 from scheduler.errors import InvalidInput
-from scheduler.services.dispatch import DispatchReport, MailSettings, dispatch_due, dispatch_loop
 from scheduler.settings import Settings
 from scheduler.store import open_store
+
+if TYPE_CHECKING:
+    from scheduler.services.dispatch import DispatchReport, MailSettings
 
 STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "all")
 
@@ -31,6 +32,8 @@ def parse_instant(text: str, option: str) -> datetime:
 
 
 def mail_settings(settings: Settings) -> MailSettings:
+    from scheduler.services.dispatch import MailSettings
+
     return MailSettings(mail_from=settings.mail_from)
 
 
@@ -82,6 +85,9 @@ def dispatch(
 
     Example: [bold]secretary dispatch --once --now 2026-12-06T09:00:00-05:00[/]
     """
+    from calendars.delivery import mailer_from_settings
+    from scheduler.services.dispatch import dispatch_due, dispatch_loop
+
     cli = context(ctx)
     settings = cli.settings()
     moment = parse_instant(now, "--now") if now else None

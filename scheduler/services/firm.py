@@ -1,4 +1,5 @@
-"""The firm's directory: attorneys, clients, matters and rooms, as each caller may see them."""
+"""The firm: its settings, and its directory of attorneys, clients, matters and rooms, as each
+caller may see them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from scheduler.domain import (
     Attorney,
     Client,
     ClosedDay,
+    Firm,
     Matter,
     Role,
     Room,
@@ -104,6 +106,8 @@ def seed_demo_firm(uow: UnitOfWork, actor: Actor, now: datetime, demo: DemoFirm)
             f"{DEMO_SOURCE}-{attorney.id}",
             [b for b in demo.busy if b.attorney_id == attorney.id],
         )
+    for closed in demo.closed_days:
+        uow.closed_days.add(closed)
     for appointment in demo.appointments:
         uow.appointments.add(appointment)
     for trigger in demo.triggers:
@@ -436,3 +440,38 @@ def delete_closed_day(uow: UnitOfWork, actor: Actor, now: datetime, day: date) -
     uow.closed_days.delete(day)
     record(uow, actor, now, "delete", "closed_day", day.isoformat())
     uow.commit()
+
+
+def get_firm(uow: UnitOfWork) -> Firm:
+    """The firm's own settings (name, zone, address, reminder and tickler policy)."""
+    firm = uow.firm.find()
+    if firm is None:
+        raise NotFound("firm settings", "firm")
+    return firm
+
+
+def save_firm(uow: UnitOfWork, actor: Actor, now: datetime, firm: Firm) -> Firm:
+    """Set the firm's settings (staff only); every invitation names the firm as organizer."""
+    require_staff(actor)
+    checked = dataclasses.replace(
+        firm,
+        name=check_text(firm.name, "name"),
+        timezone=check_zone(firm.timezone),
+        address=check_text(firm.address, "address", limit=400),
+        email=check_email(firm.email),
+        phone=check_text(firm.phone, "phone", limit=64, required=False),
+    )
+    if not checked.reminder_offsets_minutes or not all(
+        5 <= m <= 14 * 24 * 60 for m in checked.reminder_offsets_minutes
+    ):
+        raise InvalidInput(
+            "give one or more reminders between 5 minutes and 14 days before", field="reminders"
+        )
+    if not checked.tickler_court_days or not all(1 <= d <= 60 for d in checked.tickler_court_days):
+        raise InvalidInput("give ticklers between 1 and 60 court days before", field="ticklers")
+    if not 0 <= checked.min_notice_business_hours <= 200:
+        raise InvalidInput("give a notice of 0 to 200 business hours", field="min_notice")
+    uow.firm.save(checked)
+    record(uow, actor, now, "update", "firm", "firm")
+    uow.commit()
+    return checked

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -38,6 +38,8 @@ from scheduler.domain import (
     MessageKind,
     OutboxMessage,
     Room,
+    ScheduleJob,
+    ScheduleJobStatus,
     Span,
     TimeOff,
     TriggerEvent,
@@ -68,6 +70,7 @@ from scheduler.store.tables import (
     MatterScreenRow,
     OutboxRow,
     RoomRow,
+    ScheduleJobRow,
     TimeOffRow,
     TriggerEventRow,
     WebSessionRow,
@@ -1128,6 +1131,69 @@ class SqlOutboxRepository(_Repository):
         if row is None:
             raise NotFound("message", message_id)
         return mapping.outbox_to_domain(row)
+
+
+class SqlScheduleJobRepository(_Repository):
+    def add(self, job: ScheduleJob) -> None:
+        self.session.add(
+            ScheduleJobRow(
+                id=job.id,
+                status=job.status.value,
+                problem=dict(job.problem),
+                time_limit_seconds=job.time_limit_seconds,
+                workers=job.workers,
+                seed=job.seed,
+                created_at=job.created_at,
+                created_by=job.created_by,
+                started_at=job.started_at,
+                finished_at=job.finished_at,
+                result=dict(job.result) if job.result is not None else None,
+                error=job.error,
+            )
+        )
+        self.session.flush()
+
+    def get(self, job_id: str) -> ScheduleJob:
+        row = self.session.get(ScheduleJobRow, job_id)
+        if row is None:
+            raise NotFound("scheduling job", job_id)
+        return ScheduleJob(
+            id=row.id,
+            status=ScheduleJobStatus(row.status),
+            problem=row.problem,
+            time_limit_seconds=row.time_limit_seconds,
+            workers=row.workers,
+            seed=row.seed,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            result=row.result,
+            error=row.error,
+        )
+
+    def claim(self, job_id: str, at: datetime) -> bool:
+        claimed = self.session.execute(
+            update(ScheduleJobRow)
+            .where(
+                ScheduleJobRow.id == job_id,
+                ScheduleJobRow.status == ScheduleJobStatus.QUEUED.value,
+            )
+            .values(status=ScheduleJobStatus.RUNNING.value, started_at=at)
+        )
+        return bool(getattr(claimed, "rowcount", 0))
+
+    def finish(
+        self, job_id: str, at: datetime, *, result: Mapping[str, Any] | None, error: str | None
+    ) -> None:
+        row = self.session.get(ScheduleJobRow, job_id)
+        if row is None:
+            raise NotFound("scheduling job", job_id)
+        row.status = (ScheduleJobStatus.FAILED if error else ScheduleJobStatus.DONE).value
+        row.finished_at = at
+        row.result = dict(result) if result is not None else None
+        row.error = error
+        self.session.flush()
 
 
 class SqlBookingLinkRepository(_Repository):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -422,3 +423,23 @@ class WebSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ScheduleJobRow(Base):
+    """A batch-scheduling job: the problem, then the result (migration 0104)."""
+
+    __tablename__ = "schedule_jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(16))
+    problem: Mapped[dict[str, Any]] = mapped_column(JSON)
+    time_limit_seconds: Mapped[float] = mapped_column(Float)
+    workers: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -33,6 +33,7 @@ from scheduler.store.repositories import (
     SqlMatterRepository,
     SqlOutboxRepository,
     SqlRoomRepository,
+    SqlScheduleJobRepository,
     SqlTimeOffRepository,
     SqlWebSessionRepository,
     overlap_resource,
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.closed_days = SqlClosedDayRepository(session)
         self.links = SqlBookingLinkRepository(session)
         self.web_sessions = SqlWebSessionRepository(session)
+        self.schedule_jobs = SqlScheduleJobRepository(session)
         return self
 
     def lock(self, keys: Sequence[str]) -> None:

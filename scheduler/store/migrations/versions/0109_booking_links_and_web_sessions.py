@@ -1,7 +1,7 @@
 """Booking links for clients and signed-in browser sessions for the day board.
 
 Revision ID: 0109
-Revises: 0103, 0105, 0106
+Revises: 0103, 0104, 0105, 0106
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0109"
-down_revision = ("0103", "0105", "0106")
+down_revision = ("0103", "0104", "0105", "0106")
 branch_labels = None
 depends_on = None
 
