@@ -17,7 +17,7 @@ from api.routes import (
     links,
     schedule,
 )
-from api.web import board, booking_pages, static_files
+from api.web import board, board_replan, booking_pages, static_files
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -32,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     links.router,
     booking_pages.router,
     board.router,
+    board_replan.router,
     static_files.router,
     schedule.router,
 )

@@ -44,7 +44,7 @@ def _secure_cookies(settings: Settings) -> bool:
     return settings.base_url.startswith("https://")
 
 
-def _base(
+def page_context(
     page_title: str, csrf: str = "", signed_in: bool = False, firm: str = ""
 ) -> dict[str, Any]:
     return {
@@ -57,7 +57,7 @@ def _base(
     }
 
 
-def _signed_in(store: Store, now: datetime, token: str | None) -> Actor | None:
+def signed_in_actor(store: Store, now: datetime, token: str | None) -> Actor | None:
     if not token:
         return None
     with store.unit_of_work(readonly=True) as uow:
@@ -67,7 +67,7 @@ def _signed_in(store: Store, now: datetime, token: str | None) -> Actor | None:
             return None
 
 
-def _to_login(next_path: str) -> RedirectResponse:
+def to_login(next_path: str) -> RedirectResponse:
     return RedirectResponse(f"/board/login?{urlencode({'next': next_path})}", status_code=303)
 
 
@@ -82,7 +82,7 @@ def _login_page(next_path: str, error: str | None, status_code: int = 200) -> Re
     login_csrf = secrets.token_urlsafe(24)
     response = render(
         "board_login.html",
-        _base("Sign in") | {"login_csrf": login_csrf, "next": next_path, "error": error},
+        page_context("Sign in") | {"login_csrf": login_csrf, "next": next_path, "error": error},
         status_code=status_code,
     )
     response.set_cookie(
@@ -102,7 +102,7 @@ def login_page(
 ) -> Response:
     """The sign-in form (already signed in: straight to the board)."""
     target = _safe_next(next)
-    if _signed_in(store, clock.now(), session) is not None:
+    if signed_in_actor(store, clock.now(), session) is not None:
         return RedirectResponse(target, status_code=303)
     return _login_page(target, None)
 
@@ -146,7 +146,7 @@ def logout(
 ) -> Response:
     """End the session (the cookie is cleared and its record revoked)."""
     if session and not (csrf and sessions.csrf_ok(session, csrf)):
-        return _stale_form()
+        return stale_form()
     if session:
         with store.unit_of_work() as uow:
             sessions.sign_out(uow, clock.now(), session)
@@ -251,7 +251,7 @@ def _board_context(board: Board, csrf: str, notice: str | None) -> dict[str, Any
         for d in board.week
     ]
     day_title = format_day(board.day, EN)
-    return _base(day_title, csrf, signed_in=True, firm=board.firm_name) | {
+    return page_context(day_title, csrf, signed_in=True, firm=board.firm_name) | {
         "board": board,
         "day_title": day_title,
         "zone_label": zone_name(zone.key, EN),
@@ -275,9 +275,9 @@ def board_page(
 ) -> Response:
     """The day board for ``date`` (default: today on the firm's clock)."""
     now = clock.now()
-    actor = _signed_in(store, now, session)
+    actor = signed_in_actor(store, now, session)
     if actor is None or session is None:
-        return _to_login("/board" + (f"?{urlencode({'date': date})}" if date else ""))
+        return to_login("/board" + (f"?{urlencode({'date': date})}" if date else ""))
     with store.unit_of_work() as uow:
         today = now.astimezone(require_zone(uow.firm.get().timezone)).date()
         board = day_board(uow, actor, now, _day(date, today))
@@ -293,12 +293,12 @@ BOARD_CSP = (
 )
 
 
-def _stale_form() -> Response:
+def stale_form() -> Response:
     """A form without this session's CSRF token (from another site, or an old page)."""
     title = "This form has expired"
     return render(
         "message.html",
-        _base(title, signed_in=False)
+        page_context(title, signed_in=False)
         | {
             "title": title,
             "body": "Nothing was changed. Go back to the board and try again.",

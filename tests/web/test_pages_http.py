@@ -287,3 +287,27 @@ def test_holding_releasing_lapsing_and_confirming_twice(
         and made[0].starts_at.isoformat()
         == datetime.fromisoformat(second).astimezone(UTC).isoformat()
     )
+
+
+def test_marking_out_needs_a_session_and_its_csrf_token(
+    http: TestClient, demo: Store, clock: FixedClock
+) -> None:
+    attorney = pick(demo, spanish=False).attorney
+    form = {"attorney": attorney, "date": "2026-12-08"}
+    away = http.get("/board/out", params=form, follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"].startswith("/board/login")
+    _, staff = key(demo, clock, "secretary")
+    http.post("/board/login", data={"api_key": staff, "csrf": _login_csrf(http)})
+    dry = http.get("/board/out", params=form)
+    assert dry.status_code == 200 and "dry run" in dry.text
+    forged = http.post("/board/out", data=form | {"csrf": "guess"})
+    assert forged.status_code == 403 and "Nothing was changed" in forged.text
+    with demo.unit_of_work(readonly=True) as uow:
+        assert (
+            uow.time_off.list_between(
+                datetime(2026, 12, 8, tzinfo=UTC), datetime(2026, 12, 9, tzinfo=UTC)
+            )
+            == []
+        )
+    bad_day = http.get("/board/out", params={"attorney": attorney, "date": "Tuesday"})
+    assert bad_day.status_code == 422 and "not a date" in bad_day.text
