@@ -541,6 +541,48 @@ class Span:
     room_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BookingLink:
+    """A link the firm sends a client to book one meeting on one matter (``/book/{token}``).
+
+    Only the SHA-256 hash of the token is stored. The link offers meetings of
+    ``duration_minutes`` with one of ``attorney_ids`` (all of them attend when ``attend_all``),
+    ending by the end of ``meet_by`` (in the firm's zone) when it is set. New bookings are taken
+    until ``expires_at``; the meeting booked through it (``appointment_id``) can be moved or
+    cancelled through the same link until it starts. A revoked link opens nothing.
+    """
+
+    id: str
+    token_hash: str
+    client_id: ClientId
+    matter_id: MatterId
+    duration_minutes: int
+    attorney_ids: tuple[AttorneyId, ...]
+    title: str
+    expires_at: datetime
+    created_at: datetime
+    created_by: str
+    needs_room: bool = False
+    attend_all: bool = False
+    meet_by: date | None = None
+    appointment_id: AppointmentId | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A signed-in staff member's browser session (the day board); only the hash of the cookie
+    value is stored. The session acts with the API key it was opened with, so revoking the key
+    ends the session too."""
+
+    id: str
+    token_hash: str
+    api_key_id: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
 class ScheduleJobStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

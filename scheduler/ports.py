@@ -18,6 +18,7 @@ from scheduler.domain import (
     Appointment,
     Attorney,
     AuditEntry,
+    BookingLink,
     BusyBlock,
     CalendarSource,
     Client,
@@ -36,6 +37,7 @@ from scheduler.domain import (
     Span,
     TimeOff,
     TriggerEvent,
+    WebSession,
 )
 
 
@@ -246,6 +248,25 @@ class OutboxRepository(Protocol):
     def mark_failed(self, message_id: str, error: str) -> None: ...
 
 
+class BookingLinkRepository(Protocol):
+    def add(self, link: BookingLink) -> None: ...
+    def get(self, link_id: str) -> BookingLink: ...
+    def find_by_hash(self, token_hash: str) -> BookingLink | None: ...
+    def list(self, *, client_id: str | None = None) -> builtins.list[BookingLink]: ...
+    def update(self, link: BookingLink) -> None:
+        """Rewrite the link's booked appointment and revocation (the rest never changes)."""
+        ...
+
+
+class WebSessionRepository(Protocol):
+    def add(self, session: WebSession) -> None: ...
+    def find_by_hash(self, token_hash: str) -> WebSession | None: ...
+    def revoke(self, session_id: str, at: datetime) -> None: ...
+    def purge_expired(self, now: datetime) -> int:
+        """Delete sessions that expired or were ended before ``now``; how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and the repositories that work inside it."""
 
@@ -281,6 +302,10 @@ class UnitOfWork(Protocol):
     def holds(self) -> HoldRepository: ...
     @property
     def closed_days(self) -> ClosedDayRepository: ...
+    @property
+    def links(self) -> BookingLinkRepository: ...
+    @property
+    def web_sessions(self) -> WebSessionRepository: ...
 
     def lock(self, keys: Sequence[str]) -> None:
         """Serialize with other transactions on these resources until this one ends.

@@ -14,8 +14,10 @@ from api.routes import (
     firm_data,
     health,
     holds,
+    links,
     schedule,
 )
+from api.web import board, board_replan, booking_pages, static_files
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -27,5 +29,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     deadlines.router,
     feeds.router,
     calendars.router,
+    links.router,
+    booking_pages.router,
+    board.router,
+    board_replan.router,
+    static_files.router,
     schedule.router,
 )

@@ -10,6 +10,7 @@ from scheduler.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     firm,
     keys,
+    links,
     outbox,
     replan,
     serve,

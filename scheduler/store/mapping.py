@@ -9,6 +9,7 @@ from scheduler.domain import (
     AppointmentStatus,
     Attorney,
     AuditEntry,
+    BookingLink,
     BusyBlock,
     CalendarSource,
     Client,
@@ -27,6 +28,7 @@ from scheduler.domain import (
     Room,
     TimeOff,
     TriggerEvent,
+    WebSession,
     WeeklyHours,
 )
 from scheduler.store.tables import (
@@ -35,6 +37,7 @@ from scheduler.store.tables import (
     AppointmentRow,
     AttorneyRow,
     AuditRow,
+    BookingLinkRow,
     BusyBlockRow,
     CalendarSourceRow,
     ClientRow,
@@ -49,6 +52,7 @@ from scheduler.store.tables import (
     RoomRow,
     TimeOffRow,
     TriggerEventRow,
+    WebSessionRow,
 )
 
 
@@ -392,4 +396,55 @@ def client_fill_row(row: ClientRow, client: Client) -> None:
         list(client.reminder_offsets_minutes)
         if client.reminder_offsets_minutes is not None
         else None
+    )
+
+
+def booking_link_to_domain(row: BookingLinkRow) -> BookingLink:
+    return BookingLink(
+        id=row.id,
+        token_hash=row.token_hash,
+        client_id=row.client_id,
+        matter_id=row.matter_id,
+        duration_minutes=row.duration_minutes,
+        attorney_ids=tuple(str(a) for a in row.attorney_ids),
+        title=row.title,
+        expires_at=row.expires_at,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        needs_room=row.needs_room,
+        attend_all=row.attend_all,
+        meet_by=row.meet_by,
+        appointment_id=row.appointment_id,
+        revoked_at=row.revoked_at,
+    )
+
+
+def booking_link_to_row(link: BookingLink) -> BookingLinkRow:
+    return BookingLinkRow(
+        id=link.id,
+        token_hash=link.token_hash,
+        client_id=link.client_id,
+        matter_id=link.matter_id,
+        duration_minutes=link.duration_minutes,
+        attorney_ids=list(link.attorney_ids),
+        needs_room=link.needs_room,
+        attend_all=link.attend_all,
+        title=link.title,
+        meet_by=link.meet_by,
+        expires_at=link.expires_at,
+        appointment_id=link.appointment_id,
+        created_at=link.created_at,
+        created_by=link.created_by,
+        revoked_at=link.revoked_at,
+    )
+
+
+def web_session_to_domain(row: WebSessionRow) -> WebSession:
+    return WebSession(
+        id=row.id,
+        token_hash=row.token_hash,
+        api_key_id=row.api_key_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
     )

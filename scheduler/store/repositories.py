@@ -23,6 +23,7 @@ from scheduler.domain import (
     Appointment,
     Attorney,
     AuditEntry,
+    BookingLink,
     BusyBlock,
     CalendarSource,
     Client,
@@ -42,6 +43,7 @@ from scheduler.domain import (
     Span,
     TimeOff,
     TriggerEvent,
+    WebSession,
 )
 from scheduler.errors import Conflict, NotFound, OverlapRefused
 from scheduler.store import mapping
@@ -52,6 +54,7 @@ from scheduler.store.tables import (
     AppointmentRow,
     AttorneyRow,
     AuditRow,
+    BookingLinkRow,
     BusyBlockRow,
     CalendarSourceRow,
     ClientRow,
@@ -70,6 +73,7 @@ from scheduler.store.tables import (
     ScheduleJobRow,
     TimeOffRow,
     TriggerEventRow,
+    WebSessionRow,
 )
 
 OVERLAP_CONSTRAINTS = {
@@ -1190,3 +1194,72 @@ class SqlScheduleJobRepository(_Repository):
         row.result = dict(result) if result is not None else None
         row.error = error
         self.session.flush()
+
+
+class SqlBookingLinkRepository(_Repository):
+    def add(self, link: BookingLink) -> None:
+        self.session.add(mapping.booking_link_to_row(link))
+        self.session.flush()
+
+    def get(self, link_id: str) -> BookingLink:
+        row = self.session.get(BookingLinkRow, link_id)
+        if row is None:
+            raise NotFound("booking link", link_id)
+        return mapping.booking_link_to_domain(row)
+
+    def find_by_hash(self, token_hash: str) -> BookingLink | None:
+        row = self.session.scalar(
+            select(BookingLinkRow).where(BookingLinkRow.token_hash == token_hash)
+        )
+        return mapping.booking_link_to_domain(row) if row is not None else None
+
+    def list(self, *, client_id: str | None = None) -> builtins.list[BookingLink]:
+        query = select(BookingLinkRow).order_by(BookingLinkRow.created_at, BookingLinkRow.id)
+        if client_id is not None:
+            query = query.where(BookingLinkRow.client_id == client_id)
+        return [mapping.booking_link_to_domain(r) for r in self.session.scalars(query)]
+
+    def update(self, link: BookingLink) -> None:
+        row = self.session.get(BookingLinkRow, link.id)
+        if row is None:
+            raise NotFound("booking link", link.id)
+        row.appointment_id = link.appointment_id
+        row.revoked_at = link.revoked_at
+        self.session.flush()
+
+
+class SqlWebSessionRepository(_Repository):
+    def add(self, session: WebSession) -> None:
+        self.session.add(
+            WebSessionRow(
+                id=session.id,
+                token_hash=session.token_hash,
+                api_key_id=session.api_key_id,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+                revoked_at=session.revoked_at,
+            )
+        )
+        self.session.flush()
+
+    def find_by_hash(self, token_hash: str) -> WebSession | None:
+        row = self.session.scalar(
+            select(WebSessionRow).where(WebSessionRow.token_hash == token_hash)
+        )
+        return mapping.web_session_to_domain(row) if row is not None else None
+
+    def revoke(self, session_id: str, at: datetime) -> None:
+        row = self.session.get(WebSessionRow, session_id)
+        if row is None:
+            raise NotFound("session", session_id)
+        if row.revoked_at is None:
+            row.revoked_at = at
+        self.session.flush()
+
+    def purge_expired(self, now: datetime) -> int:
+        result = self.session.execute(
+            delete(WebSessionRow).where(
+                or_(WebSessionRow.expires_at <= now, WebSessionRow.revoked_at.is_not(None))
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -390,6 +390,41 @@ class ClosedDayRow(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
 
+class BookingLinkRow(Base):
+    """A client's booking link (revision 0109); only the token's SHA-256 hash is stored."""
+
+    __tablename__ = "booking_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    matter_id: Mapped[str] = mapped_column(ForeignKey("matters.id"))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    attorney_ids: Mapped[list[Any]] = mapped_column(JSON)
+    needs_room: Mapped[bool] = mapped_column(Boolean, default=False)
+    attend_all: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(300))
+    meet_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expires_at: Mapped[datetime] = mapped_column()
+    appointment_id: Mapped[str | None] = mapped_column(ForeignKey("appointments.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(100))
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class WebSessionRow(Base):
+    """A staff member's signed-in browser session (revision 0109); only the cookie's hash."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    api_key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
 class ScheduleJobRow(Base):
     """A batch-scheduling job: the problem, then the result (migration 0104)."""
 

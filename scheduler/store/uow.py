@@ -21,6 +21,7 @@ from scheduler.store.repositories import (
     SqlAppointmentRepository,
     SqlAttorneyRepository,
     SqlAuditRepository,
+    SqlBookingLinkRepository,
     SqlBusyRepository,
     SqlClientRepository,
     SqlClosedDayRepository,
@@ -34,6 +35,7 @@ from scheduler.store.repositories import (
     SqlRoomRepository,
     SqlScheduleJobRepository,
     SqlTimeOffRepository,
+    SqlWebSessionRepository,
     overlap_resource,
 )
 
@@ -68,6 +70,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.holds = SqlHoldRepository(session)
         self.closed_days = SqlClosedDayRepository(session)
+        self.links = SqlBookingLinkRepository(session)
+        self.web_sessions = SqlWebSessionRepository(session)
         self.schedule_jobs = SqlScheduleJobRepository(session)
         return self
 
