@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,17 +21,21 @@ bearer = HTTPBearer(
 )
 
 
-def get_store(request: Request) -> Store:
+# The plain look-ups below are ``async``: FastAPI runs a synchronous dependency in its thread
+# pool, a hand-over per dependency per request for what is only an attribute read.
+
+
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -41,14 +45,24 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_uow(store: StoreDep) -> Iterator[SqlUnitOfWork]:
+def request_versions(request: Request) -> Callable[[], dict[str, int] | None]:
+    """The cache versions this request's authentication read, for its later units of work.
+
+    Authentication reads the versions of the cached facts (``scheduler.store.cache``) once; the
+    request's own units of work reuse them instead of reading them again, so the whole request
+    sees the cached facts as they were when it arrived.
+    """
+    return lambda: getattr(request.state, "fact_versions", None)
+
+
+def get_uow(store: StoreDep, request: Request) -> Iterator[SqlUnitOfWork]:
     """A unit of work for the request; rolled back unless the use-case commits."""
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(versions=request_versions(request)) as uow:
         yield uow
 
 
-def get_readonly_uow(store: StoreDep) -> Iterator[SqlUnitOfWork]:
-    with store.unit_of_work(readonly=True) as uow:
+def get_readonly_uow(store: StoreDep, request: Request) -> Iterator[SqlUnitOfWork]:
+    with store.unit_of_work(readonly=True, versions=request_versions(request)) as uow:
         yield uow
 
 
@@ -58,12 +72,15 @@ ReadUowDep = Annotated[SqlUnitOfWork, Depends(get_readonly_uow)]
 
 def get_actor(
     store: StoreDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("Send an API key as 'Authorization: Bearer KEY'.")
     with store.unit_of_work(readonly=True) as uow:
-        return authenticate(uow, credentials.credentials)
+        actor = authenticate(uow, credentials.credentials)
+        request.state.fact_versions = uow.cache.versions
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

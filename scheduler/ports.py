@@ -35,6 +35,7 @@ from scheduler.domain import (
     Span,
     TimeOff,
     TriggerEvent,
+    WindowFacts,
 )
 
 
@@ -105,6 +106,21 @@ class AppointmentRepository(Protocol):
         """Bare times of active appointments overlapping ``[start, end)``, read lean for
         availability: (one per attending attorney named, one per appointment in a room named,
         one per appointment of a client named), each owned by that attorney, room or client."""
+        ...
+
+    def window_facts(
+        self,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        *,
+        attorney_ids: Sequence[str] = (),
+        room_ids: Sequence[str] = (),
+        client_ids: Sequence[str] = (),
+    ) -> WindowFacts:
+        """What occupies ``[start, end)`` for availability, in one round trip: the spans of
+        :meth:`spans`, the named attorneys' busy blocks and time off, and every hold unexpired at
+        ``now`` that overlaps the window."""
         ...
 
 
@@ -214,6 +230,10 @@ class IdempotencyRepository(Protocol):
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> bool:
         """Queue a message; False (and nothing written) if its dedupe key is already queued."""
+        ...
+
+    def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Queue several messages in one statement; each already queued is left as it is."""
         ...
 
     def list(
