@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from scheduler.clock import Clock
 from scheduler.errors import Unauthenticated
+from scheduler.services import ratelimit
 from scheduler.services.access import Actor
 from scheduler.services.keys import authenticate
+from scheduler.services.ratelimit import RateLimit
 from scheduler.settings import Settings
 from scheduler.store import SqlUnitOfWork, Store
 
@@ -80,7 +83,54 @@ def get_actor(
     with store.unit_of_work(readonly=True) as uow:
         actor = authenticate(uow, credentials.credentials)
         request.state.fact_versions = uow.cache.versions
+    settings: Settings = request.app.state.settings
+    enforce_rate_limit(
+        store,
+        "api_key",
+        actor.label,
+        RateLimit(settings.rate_limit_per_key, settings.rate_limit_window_seconds),
+    )
     return actor
+
+
+def enforce_rate_limit(store: Store, kind: str, subject: str, policy: RateLimit) -> None:
+    """Count one request against (kind, subject); 429 with Retry-After when over the limit.
+
+    The counter lives in the database, so every worker and every machine shares it. On
+    PostgreSQL it is one statement that commits by itself.
+    """
+    if not policy.enabled:
+        return
+    with store.unit_of_work(autocommit=True) as uow:
+        decision = ratelimit.hit(uow, kind, subject, policy)
+        uow.commit()
+    if not decision.allowed:
+        raise ratelimit.refusal(decision)
+
+
+def rate_limited(
+    kind: str, *, path_param: str, policy: Callable[[Settings], RateLimit]
+) -> Callable[..., Awaitable[None]]:
+    """A dependency that limits requests per value of a path parameter holding a secret.
+
+    For booking links: ``dependencies=[Depends(rate_limited("booking_link",
+    path_param="token", policy=link_policy))]`` on the route counts requests per link. The
+    counter is keyed by a hash of the token, never the token itself.
+    """
+
+    async def dependency(request: Request, store: StoreDep) -> None:
+        value = str(request.path_params.get(path_param, ""))
+        settings: Settings = request.app.state.settings
+        await run_in_threadpool(
+            enforce_rate_limit, store, kind, ratelimit.subject_for_secret(value), policy(settings)
+        )
+
+    return dependency
+
+
+def link_policy(settings: Settings) -> RateLimit:
+    """The limit for one booking link (``SECRETARY_RATE_LIMIT_PER_LINK`` per window)."""
+    return RateLimit(settings.rate_limit_per_link, settings.rate_limit_window_seconds)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

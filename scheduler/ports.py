@@ -265,6 +265,18 @@ class OutboxRepository(Protocol):
     def mark_failed(self, message_id: str, error: str) -> None: ...
 
 
+class RateLimitRepository(Protocol):
+    def hit(self, kind: str, subject: str, window_seconds: int) -> tuple[int, int, float]:
+        """Count one request of (kind, subject) in the current window of ``window_seconds``, by
+        the database's clock: (hits in this window, hits in the window before, seconds since
+        this window began)."""
+        ...
+
+    def purge(self, older_than_seconds: int) -> int:
+        """Forget counters untouched for that long; how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and the repositories that work inside it."""
 
@@ -300,6 +312,8 @@ class UnitOfWork(Protocol):
     def holds(self) -> HoldRepository: ...
     @property
     def closed_days(self) -> ClosedDayRepository: ...
+    @property
+    def rate_limits(self) -> RateLimitRepository: ...
 
     def lock(self, keys: Sequence[str]) -> None:
         """Serialize with other transactions on these resources until this one ends.

@@ -26,6 +26,7 @@ from scheduler.errors import InvalidInput
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PING_IDLE_SECONDS = 1.0
+CONNECT_TIMEOUT_S = 5
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -44,6 +45,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         ping_idle = kwargs.pop("ping_idle_seconds", PING_IDLE_SECONDS)
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+        # A server that does not answer (a dropped route, a paused host) fails a new connection
+        # in seconds, so a request answers 503 instead of hanging.
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         engine = create_engine(url, **kwargs)
         if not kwargs.get("pool_pre_ping"):
             _ping_when_idle(engine, ping_idle)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
     update,
 )
@@ -390,7 +391,9 @@ def _window_statement(dialect: str, attorneys: bool, rooms: bool, clients: bool)
     """The UNION ALL behind ``window_facts`` for one dialect and shape, with bound parameters
     ``lo``, ``hi``, ``now`` and the lists ``attorneys``, ``rooms``, ``clients``."""
     a, at, b, t, h = AppointmentRow, AppointmentAttorneyRow, BusyBlockRow, TimeOffRow, HoldRow
-    lo, hi, now = bindparam("lo"), bindparam("hi"), bindparam("now")
+    lo: Any = bindparam("lo")
+    hi: Any = bindparam("hi")
+    now: Any = bindparam("now")
 
     def us(column: Any) -> Any:
         return _microseconds(column, dialect)
@@ -413,7 +416,7 @@ def _window_statement(dialect: str, attorneys: bool, rooms: bool, clients: bool)
         ).where(h.expires_at > now, h.starts_at < hi, h.ends_at > lo)
     ]
     if attorneys:
-        ids = bindparam("attorneys", expanding=True)
+        ids: Any = bindparam("attorneys", expanding=True)
         parts.append(
             select(
                 tag("a"),
@@ -1359,3 +1362,59 @@ class SqlOutboxRepository(_Repository):
         if row is None:
             raise NotFound("message", message_id)
         return mapping.outbox_to_domain(row)
+
+
+_NOW_US = {
+    "postgresql": "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)",
+    "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)",
+}
+_RATE_HIT = """
+INSERT INTO rate_limits (kind, subject, window_start, hits, previous_hits, touched_us)
+SELECT :kind, :subject, (n.us / 1000000 / :w) * :w, 1, 0, n.us
+FROM (SELECT {now} AS us{relax}) AS n
+WHERE true
+ON CONFLICT (kind, subject) DO UPDATE SET
+    previous_hits = CASE
+        WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.previous_hits
+        WHEN rate_limits.window_start = excluded.window_start - :w THEN rate_limits.hits
+        ELSE 0 END,
+    hits = CASE
+        WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.hits + 1
+        ELSE 1 END,
+    window_start = CASE
+        WHEN rate_limits.window_start > excluded.window_start THEN rate_limits.window_start
+        ELSE excluded.window_start END,
+    touched_us = excluded.touched_us
+RETURNING hits, previous_hits, window_start, touched_us
+"""
+# A counter is not firm data: on PostgreSQL a statement that is its own transaction (autocommit)
+# does not wait for its commit to reach the disk (losing the last few hits in a crash is
+# harmless). Inside a caller's transaction this would apply to the whole transaction, so it is
+# only added when the statement commits by itself.
+_RELAX = ", set_config('synchronous_commit', 'off', true) AS relaxed"
+
+
+class SqlRateLimitRepository(_Repository):
+    def hit(self, kind: str, subject: str, window_seconds: int) -> tuple[int, int, float]:
+        """One upsert that counts and answers (sliding-window counters, see
+        ``scheduler.services.ratelimit``); time is the database server's."""
+        connection = self.session.connection()
+        dialect = connection.dialect.name
+        own_transaction = connection.get_execution_options().get("isolation_level") == (
+            "AUTOCOMMIT"
+        )
+        relax = _RELAX if dialect == "postgresql" and own_transaction else ""
+        sql = _RATE_HIT.format(now=_NOW_US[dialect], relax=relax)
+        row = self.session.execute(
+            text(sql), {"kind": kind, "subject": subject, "w": int(window_seconds)}
+        ).one()
+        hits, previous, window_start, touched_us = row
+        return int(hits), int(previous), touched_us / 1_000_000 - window_start
+
+    def purge(self, older_than_seconds: int) -> int:
+        dialect = self.session.get_bind().dialect.name
+        result = self.session.execute(
+            text(f"DELETE FROM rate_limits WHERE touched_us < {_NOW_US[dialect]} - :age"),
+            {"age": int(older_than_seconds) * 1_000_000},
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

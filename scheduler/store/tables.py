@@ -404,7 +404,8 @@ class RateLimitRow(Base):
     """A sliding-window counter for one (kind, subject), shared by every worker (revision 0110).
 
     ``window_start`` is the current fixed window's start in whole seconds since the epoch,
-    ``hits`` the requests counted in it, ``previous_hits`` those of the window before.
+    ``hits`` the requests counted in it, ``previous_hits`` those of the window before,
+    ``touched_us`` the database's time of the last hit (microseconds since the epoch).
     """
 
     __tablename__ = "rate_limits"
@@ -414,3 +415,4 @@ class RateLimitRow(Base):
     window_start: Mapped[int] = mapped_column(BigInteger)
     hits: Mapped[int] = mapped_column(Integer)
     previous_hits: Mapped[int] = mapped_column(Integer)
+    touched_us: Mapped[int] = mapped_column(BigInteger)

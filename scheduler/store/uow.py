@@ -13,6 +13,7 @@ from typing import Self
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.errors import OverlapRefused, Unavailable
@@ -32,6 +33,7 @@ from scheduler.store.repositories import (
     SqlIdempotencyRepository,
     SqlMatterRepository,
     SqlOutboxRepository,
+    SqlRateLimitRepository,
     SqlRoomRepository,
     SqlTimeOffRepository,
     overlap_resource,
@@ -48,18 +50,24 @@ class SqlUnitOfWork:
         session_factory: sessionmaker[Session],
         *,
         readonly: bool = False,
+        autocommit: bool = False,
         cache: FactCache | None = None,
         versions: Callable[[], dict[str, int] | None] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._readonly = readonly
+        self._autocommit = autocommit
         self._cache = cache
         self._versions = versions
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
-        if self._readonly:
-            if self.session.get_bind().dialect.name == "postgresql":
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        if self._autocommit and postgres:
+            # Each statement is its own transaction (counters); commit() has nothing to do.
+            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        elif self._readonly:
+            if postgres:
                 # Reads only: no BEGIN and no ROLLBACK round trips. Under READ COMMITTED each
                 # statement sees its own snapshot anyway, so nothing else changes.
                 self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -84,6 +92,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session, view)
         self.holds = SqlHoldRepository(session, view)
         self.closed_days = SqlClosedDayRepository(session, view)
+        self.rate_limits = SqlRateLimitRepository(session, view)
         return self
 
     def lock(self, keys: Sequence[str]) -> None:
@@ -153,11 +162,23 @@ class Store:
         self,
         *,
         readonly: bool = False,
+        autocommit: bool = False,
         versions: Callable[[], dict[str, int] | None] | None = None,
     ) -> SqlUnitOfWork:
         """A unit of work; ``versions`` may hand it the cache versions another unit of work of
-        the same request read a moment before (see ``scheduler.store.cache``)."""
-        return SqlUnitOfWork(self._sessions, readonly=readonly, cache=self.cache, versions=versions)
+        the same request read a moment before (see ``scheduler.store.cache``).
+
+        ``autocommit``: on PostgreSQL every statement commits by itself (for counters such as
+        rate limits: one round trip); elsewhere an ordinary write transaction. Either way the
+        caller calls ``commit()``.
+        """
+        return SqlUnitOfWork(
+            self._sessions,
+            readonly=readonly,
+            autocommit=autocommit,
+            cache=self.cache,
+            versions=versions,
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -178,4 +199,7 @@ def translate_error(error: BaseException) -> Unavailable | None:
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
         return database_unavailable(error)
+    if isinstance(error, PoolTimeout):
+        # Every connection of this worker stayed busy past the pool's timeout: overloaded.
+        return Unavailable("The calendar is very busy right now. Please try again in a moment.")
     return None

@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("window_start", sa.BigInteger(), nullable=False),
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.Column("previous_hits", sa.Integer(), nullable=False),
+        sa.Column("touched_us", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("kind", "subject", name=op.f("pk_rate_limits")),
     )
     dialect = op.get_bind().dialect.name
