@@ -770,6 +770,8 @@ def _write_or_refuse(
     try:
         _write(uow, now, after, before)
     except SlotUnavailable:
+        # A new appointment is written without a savepoint: its refusal rolled the transaction
+        # back. What follows only reads.
         rooms, allowed = _office_rooms(uow, plan)
         kwargs: dict[str, Any] = {
             "rooms": rooms,
@@ -1019,7 +1021,7 @@ def _write(uow: UnitOfWork, now: datetime, after: Appointment, before: Appointme
     """Write the appointment (the database's guard is the backstop) and queue its messages."""
     try:
         if before is None:
-            uow.appointments.add(after)
+            uow.appointments.add_or_abort(after)
         else:
             uow.appointments.update(after)
     except OverlapRefused:

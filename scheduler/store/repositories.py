@@ -91,6 +91,7 @@ from scheduler.store.tables import (
     TimeOffRow,
     TriggerEventRow,
 )
+from scheduler.store.types import UTCDateTime
 
 OVERLAP_CONSTRAINTS = {
     "ex_appointment_attorneys_no_overlap": "attorney",
@@ -474,6 +475,30 @@ def _window_statement(dialect: str, attorneys: bool, rooms: bool, clients: bool)
     return union_all(*parts)
 
 
+# A new appointment and its attendees in one round trip (PostgreSQL). The attendee rows repeat
+# the appointment's time and status for the overlap guard; their order is the array's.
+_INSERT_APPOINTMENT = text(
+    """
+WITH made AS (
+    INSERT INTO appointments (id, uid, sequence, status, client_id, matter_id, room_id,
+        starts_at, ends_at, title, buffer_minutes, priority, video_url, created_at, updated_at)
+    VALUES (:id, :uid, :sequence, :status, :client_id, :matter_id, :room_id, :starts_at,
+        :ends_at, :title, :buffer_minutes, :priority, :video_url, :created_at, :updated_at)
+    RETURNING id, starts_at, ends_at, status
+)
+INSERT INTO appointment_attorneys (appointment_id, attorney_id, position, starts_at, ends_at,
+    status)
+SELECT made.id, who.attorney_id, who.position - 1, made.starts_at, made.ends_at, made.status
+FROM made, unnest(CAST(:attorneys AS varchar[])) WITH ORDINALITY AS who(attorney_id, position)
+"""
+).bindparams(
+    bindparam("starts_at", type_=UTCDateTime()),
+    bindparam("ends_at", type_=UTCDateTime()),
+    bindparam("created_at", type_=UTCDateTime()),
+    bindparam("updated_at", type_=UTCDateTime()),
+)
+
+
 class SqlAppointmentRepository(_Repository):
     """Appointments and their attendees.
 
@@ -672,6 +697,44 @@ class SqlAppointmentRepository(_Repository):
                 )
             )
             self._insert_attendees(appointment, appointment.attorney_ids)
+
+    def add_or_abort(self, appointment: Appointment) -> None:
+        """The appointment and its attendee rows: on PostgreSQL one statement (a data-modifying
+        WITH), no savepoint; a refusal rolls the whole transaction back. On SQLite, :meth:`add`
+        (a savepoint costs nothing in-process)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            self.add(appointment)
+            return
+        assert appointment.created_at is not None and appointment.updated_at is not None
+        params: dict[str, Any] = {
+            "id": appointment.id,
+            "uid": appointment.uid,
+            "sequence": appointment.sequence,
+            "status": appointment.status.value,
+            "client_id": appointment.client_id,
+            "matter_id": appointment.matter_id,
+            "room_id": appointment.room_id,
+            "starts_at": appointment.starts_at,
+            "ends_at": appointment.ends_at,
+            "title": appointment.title,
+            "buffer_minutes": appointment.buffer_minutes,
+            "priority": appointment.priority,
+            "video_url": appointment.video_url,
+            "created_at": appointment.created_at,
+            "updated_at": appointment.updated_at,
+            "attorneys": list(appointment.attorney_ids),
+        }
+        try:
+            self.session.execute(_INSERT_APPOINTMENT, params)
+        except IntegrityError as error:
+            self.session.rollback()
+            resource = overlap_resource(error)
+            if resource is None:
+                raise
+            who = ", ".join(appointment.attorney_ids)
+            raise OverlapRefused(
+                f"room {appointment.room_id}" if resource == "room" else f"attorney {who}"
+            ) from None
 
     def update(self, appointment: Appointment) -> None:
         """Write a changed appointment (time, attendees, room, status), under the same guard."""
