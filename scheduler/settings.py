@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     # Running at scale (see README, "Running at scale").
     # Requests per API key, and per booking link, in each window (0: no limit).
-    rate_limit_per_key: int = Field(default=1200, ge=0)
+    rate_limit_per_key: int = Field(default=6000, ge=0)
     rate_limit_per_link: int = Field(default=120, ge=0)
     rate_limit_window_seconds: int = Field(default=60, ge=1, le=3600)
     # Database connections per worker process (PostgreSQL), and how many requests one worker
