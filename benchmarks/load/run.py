@@ -171,9 +171,10 @@ def cut_off(url: str, cut: bool) -> None:
         admin.dispose()
 
 
-def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def serve(url: str, workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SECRETARY_")}
+    env["SECRETARY_WORKER_THREADS"] = str(threads)
     process = subprocess.Popen(
         [
             *_secretary(),
@@ -320,7 +321,7 @@ def check(url: str, result: dict[str, Any], began: datetime) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with database("postgres") as url, tempfile.TemporaryDirectory() as folder:
         plan = seed(url, args.clients, args.storm)
-        process, base = serve(url, args.workers)
+        process, base = serve(url, args.workers, args.threads)
         faults: list[dict[str, Any]] = []
         try:
             plan.update({"base": base, "seconds": args.seconds, "seed": args.seed})
@@ -369,6 +370,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         checks = check(url, result, began)
         return {
             "workers": args.workers,
+            "threads_per_worker": args.threads,
             "clients": result["clients"],
             "storm_clients": result["storm_clients"],
             "concurrent_clients": result["clients"] + result["storm_clients"],
@@ -403,6 +405,9 @@ def main() -> None:
     parser.add_argument("--storm", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--threads", type=int, default=8, help="SECRETARY_WORKER_THREADS for each worker"
+    )
     parser.add_argument("--no-faults", action="store_true")
     args = parser.parse_args()
     outcome = run(args)
