@@ -13,7 +13,7 @@ from scheduler.clock import Clock
 from scheduler.errors import Unauthenticated
 from scheduler.services import ratelimit
 from scheduler.services.access import Actor
-from scheduler.services.keys import authenticate
+from scheduler.services.keys import KEY_PREFIX, authenticate, hash_secret
 from scheduler.services.ratelimit import RateLimit
 from scheduler.settings import Settings
 from scheduler.store import SqlUnitOfWork, Store
@@ -80,16 +80,23 @@ def get_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("Send an API key as 'Authorization: Bearer KEY'.")
+    settings: Settings = request.app.state.settings
+    policy = RateLimit(settings.rate_limit_per_key, settings.rate_limit_window_seconds)
+    counted: tuple[int, int, float] | bool | None = False
     with store.unit_of_work(readonly=True) as uow:
+        if policy.enabled and credentials.credentials.startswith(KEY_PREFIX):
+            # PostgreSQL counts the request and reads the cache versions in one round trip.
+            counted = uow.rate_limits.hit_api_key(
+                hash_secret(credentials.credentials), policy.window_seconds
+            )
         actor = authenticate(uow, credentials.credentials)
         request.state.fact_versions = uow.cache.versions
-    settings: Settings = request.app.state.settings
-    enforce_rate_limit(
-        store,
-        "api_key",
-        actor.label,
-        RateLimit(settings.rate_limit_per_key, settings.rate_limit_window_seconds),
-    )
+    if counted is False:
+        enforce_rate_limit(store, "api_key", actor.label, policy)
+    elif isinstance(counted, tuple):
+        decision = ratelimit.decide(*counted, policy)
+        if not decision.allowed:
+            raise ratelimit.refusal(decision)
     return actor
 
 

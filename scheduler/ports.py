@@ -282,6 +282,15 @@ class RateLimitRepository(Protocol):
         """Forget counters untouched for that long; how many."""
         ...
 
+    def hit_api_key(
+        self, key_hash: str, window_seconds: int
+    ) -> tuple[int, int, float] | bool | None:
+        """Count one request of the live API key with this hash (as :meth:`hit` with kind
+        ``api_key`` and the key's label as subject), reading the cache versions in the same
+        round trip. False if this store cannot do it in one statement (then use :meth:`hit`
+        after authenticating); None if no live key has that hash (nothing is counted)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction and the repositories that work inside it."""

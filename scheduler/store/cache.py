@@ -84,6 +84,11 @@ class CacheView:
         """The versions this unit of work read (None if it needed none)."""
         return self._versions
 
+    def adopt(self, versions: dict[str, int]) -> None:
+        """Versions read by another statement of this unit of work (saves reading them)."""
+        if self._versions is None:
+            self._versions = versions
+
     def wrote(self) -> None:
         """This transaction changed a cached kind: read from the database from now on."""
         self.bypassed = True

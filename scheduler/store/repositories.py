@@ -1457,6 +1457,42 @@ RETURNING hits, previous_hits, window_start, touched_us
 _RELAX = ", set_config('synchronous_commit', 'off', true) AS relaxed"
 
 
+# PostgreSQL: count a live API key's request and read the cache versions, one round trip. The
+# subject is the key's label as ``Actor.label`` spells it ("key:ID (role)").
+_KEY_HIT = text(
+    """
+WITH k AS (
+    SELECT id, role FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL
+), n AS (
+    SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) AS us,
+        set_config('synchronous_commit', 'off', true) AS relaxed
+), hit AS (
+    INSERT INTO rate_limits (kind, subject, window_start, hits, previous_hits, touched_us)
+    SELECT 'api_key', 'key:' || k.id || ' (' || k.role || ')', (n.us / 1000000 / :w) * :w,
+        1, 0, n.us
+    FROM k, n
+    WHERE true
+    ON CONFLICT (kind, subject) DO UPDATE SET
+        previous_hits = CASE
+            WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.previous_hits
+            WHEN rate_limits.window_start = excluded.window_start - :w THEN rate_limits.hits
+            ELSE 0 END,
+        hits = CASE
+            WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.hits + 1
+            ELSE 1 END,
+        window_start = CASE
+            WHEN rate_limits.window_start > excluded.window_start THEN rate_limits.window_start
+            ELSE excluded.window_start END,
+        touched_us = excluded.touched_us
+    RETURNING hits, previous_hits, window_start, touched_us
+)
+SELECT (SELECT CAST(json_object_agg(name, version) AS text) FROM cache_versions),
+    hit.hits, hit.previous_hits, hit.window_start, hit.touched_us
+FROM (SELECT 1) AS one LEFT JOIN hit ON true
+"""
+)
+
+
 class SqlRateLimitRepository(_Repository):
     def hit(self, kind: str, subject: str, window_seconds: int) -> tuple[int, int, float]:
         """One upsert that counts and answers (sliding-window counters, see
@@ -1472,6 +1508,26 @@ class SqlRateLimitRepository(_Repository):
             text(sql), {"kind": kind, "subject": subject, "w": int(window_seconds)}
         ).one()
         hits, previous, window_start, touched_us = row
+        return int(hits), int(previous), touched_us / 1_000_000 - window_start
+
+    def hit_api_key(
+        self, key_hash: str, window_seconds: int
+    ) -> tuple[int, int, float] | bool | None:
+        """PostgreSQL, in a unit of work whose statements commit by themselves (a read-only
+        one): the count and the cache versions in one statement. Elsewhere: False."""
+        connection = self.session.connection()
+        own_transaction = connection.get_execution_options().get("isolation_level") == (
+            "AUTOCOMMIT"
+        )
+        if connection.dialect.name != "postgresql" or not own_transaction:
+            return False
+        versions, hits, previous, window_start, touched_us = self.session.execute(
+            _KEY_HIT, {"h": key_hash, "w": int(window_seconds)}
+        ).one()
+        if versions is not None:
+            self.cache.adopt({str(k): int(v) for k, v in json.loads(versions).items()})
+        if hits is None:
+            return None
         return int(hits), int(previous), touched_us / 1_000_000 - window_start
 
     def purge(self, older_than_seconds: int) -> int:
