@@ -25,13 +25,28 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from scheduler.store.tables import CacheVersionRow
 
 T = TypeVar("T")
 KINDS = ("firm", "attorneys", "clients", "matters", "api_keys")
+#: The tables behind the cached kinds (the triggers of revision 0110 watch the same ones).
+CACHED_TABLES = frozenset(
+    {
+        "firm",
+        "rooms",
+        "closed_days",
+        "attorneys",
+        "clients",
+        "matters",
+        "matter_attorneys",
+        "matter_screens",
+        "adverse_parties",
+        "api_keys",
+    }
+)
 MAX_ENTRIES_PER_KIND = 50_000
 _MISSING = object()
 
@@ -62,6 +77,35 @@ class FactCache:
     def clear(self) -> None:
         with self._lock:
             self._kinds.clear()
+
+
+def watch_writes(sessions: sessionmaker[Session]) -> None:
+    """Turn a unit of work's cache off as soon as it writes to a cached table, whichever code
+    writes (a repository method, a Core statement, an ORM flush), so it always reads its own
+    changes. The unit of work keeps its :class:`CacheView` in ``session.info["cache_view"]``."""
+
+    def view_of(session: Session) -> CacheView | None:
+        view = session.info.get("cache_view")
+        return view if isinstance(view, CacheView) else None
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def _statement(state: ORMExecuteState) -> None:
+        if not (state.is_insert or state.is_update or state.is_delete):
+            return
+        table = getattr(state.statement, "table", None)
+        view = view_of(state.session)
+        if view is not None and getattr(table, "name", None) in CACHED_TABLES:
+            view.wrote()
+
+    @event.listens_for(sessions, "before_flush")
+    def _flush(session: Session, _context: Any, _instances: Any) -> None:
+        view = view_of(session)
+        if view is None or view.bypassed:
+            return
+        for row in (*session.new, *session.dirty, *session.deleted):
+            if getattr(getattr(row, "__table__", None), "name", None) in CACHED_TABLES:
+                view.wrote()
+                return
 
 
 class CacheView:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.errors import OverlapRefused, Unavailable
-from scheduler.store.cache import CacheView, FactCache
+from scheduler.store.cache import CacheView, FactCache, watch_writes
 from scheduler.store.repositories import (
     SqlApiKeyRepository,
     SqlAppointmentRepository,
@@ -75,6 +75,7 @@ class SqlUnitOfWork:
                 self.session.connection(execution_options={"sqlite_readonly": True})
         session = self.session
         view = CacheView(self._cache, session, self._versions)
+        session.info["cache_view"] = view
         self.cache = view
         self.firm = SqlFirmRepository(session, view)
         self.attorneys = SqlAttorneyRepository(session, view)
@@ -155,6 +156,7 @@ class Store:
     def __init__(self, engine: Engine, *, cache: bool = True) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        watch_writes(self._sessions)
         #: Copies of rarely changing facts, checked against the database's versions on use.
         self.cache = FactCache() if cache else None
 

@@ -155,3 +155,35 @@ def test_every_cached_table_changes_its_version(seeded: Store, clock: FixedClock
                 conn.execute(text("UPDATE matters SET title = title"))
             changed = {k for k, v in versions().items() if v != before.get(k)}
         assert changed == {kind}, statement
+
+
+def test_any_write_to_a_cached_table_turns_the_cache_off_for_that_unit(seeded: Store) -> None:
+    """Not only the repositories' own write methods: a Core statement or an ORM change on a
+    cached table, from code written later, is read back too."""
+    from sqlalchemy import update
+
+    from scheduler.store.tables import AttorneyRow, ClientRow
+
+    _warm(seeded)
+    with seeded.unit_of_work() as uow:
+        attorney = uow.attorneys.list()[0]
+        uow.attorneys.get(attorney.id)  # cached
+        uow.session.execute(
+            update(AttorneyRow).where(AttorneyRow.id == attorney.id).values(name="Core write")
+        )
+        assert uow.attorneys.get(attorney.id).name == "Core write"
+        uow.rollback()
+    with seeded.unit_of_work() as uow:
+        client = uow.clients.list()[0]
+        uow.clients.get(client.id)  # cached
+        row = uow.session.get(ClientRow, client.id)
+        assert row is not None
+        row.name = "ORM write"
+        uow.flush()
+        assert uow.clients.get(client.id).name == "ORM write"
+        uow.rollback()
+    with seeded.unit_of_work() as uow:
+        misses = seeded.cache.misses if seeded.cache else 0
+        uow.session.execute(text("SELECT 1"))  # neither a write nor a cached table
+        uow.attorneys.list()
+        assert seeded.cache is not None and seeded.cache.misses == misses
