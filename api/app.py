@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from api.background import start_background
@@ -31,6 +33,13 @@ Authenticate with an API key from `secretary keys create` as `Authorization: Bea
 """
 
 
+def pool_options(settings: Settings) -> dict[str, Any]:
+    """Connection pool sizes for a PostgreSQL store (SQLite keeps its own defaults)."""
+    if not settings.database_url.startswith("postgresql"):
+        return {}
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -39,12 +48,16 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     owns_store = store is None
-    the_store = store or open_store(settings.database_url)
+    the_store = store or open_store(settings.database_url, **pool_options(settings))
 
     the_clock = clock or SystemClock()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Synchronous routes run in a thread pool: bound it, so a worker never holds more
+        # database connections than its pool has (a request holds at most two).
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = settings.worker_threads
         background = start_background(settings, the_store, the_clock)
         try:
             yield

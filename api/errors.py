@@ -80,8 +80,10 @@ def install_error_handlers(app: FastAPI) -> None:
         extra: dict[str, Any] = {}
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(error, Unavailable):
-            headers["Retry-After"] = str(error.retry_after_seconds)
+        retry_after = getattr(error, "retry_after_seconds", None)
+        if isinstance(error, Unavailable) or retry_after is not None:
+            # 503 (database away) and 429 (rate limited) say when to come back.
+            headers["Retry-After"] = str(retry_after)
         if isinstance(error, SlotUnavailable):
             extra["alternatives"] = error.alternatives
         field = getattr(error, "field", None)

@@ -57,6 +57,8 @@ DESCRIPTIONS = {
     "Idempotency-Key reused for a different request.",
     413: "The request body is too large.",
     422: "Invalid input; `field` names what is wrong.",
+    429: "Too many requests from this API key (or booking link); retry after `Retry-After` "
+    "seconds.",
     503: "The database cannot be reached right now; retry after `Retry-After` seconds.",
 }
 
@@ -92,6 +94,7 @@ def document_problems(routes: Iterable[BaseRoute]) -> None:
         codes = [400, 404, 409, 413, 422, 503]
         if _needs_key(route.dependant):
             codes[1:1] = [401, 403]
+            codes.insert(-1, 429)  # rate limited per key
         for code, response in problems(*codes).items():
             route.responses.setdefault(code, response)
 

@@ -610,3 +610,34 @@ class ScheduleJob:
     finished_at: datetime | None = None
     result: Mapping[str, Any] | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldSpan:
+    """An unexpired hold as availability reads it: its time in microseconds since the epoch."""
+
+    hold_id: str
+    start_us: int
+    end_us: int
+    attorney_ids: tuple[AttorneyId, ...]
+    client_id: ClientId | None = None
+    room_id: RoomId | None = None
+
+
+#: A bare span as ``window_facts`` reads it: (owner, start_us, end_us, buffer_minutes,
+#: appointment id or "", room id or None).
+SpanRow = tuple[str, int, int, int, str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowFacts:
+    """Everything that occupies time around a window, read in one statement (see
+    ``AppointmentRepository.window_facts``): meetings by attorney, room and client, busy blocks,
+    time off (plain tuples, one per row: thousands are read per query), and unexpired holds."""
+
+    by_attorney: list[SpanRow]
+    by_room: list[SpanRow]
+    by_client: list[SpanRow]
+    busy: list[SpanRow]
+    time_off: list[SpanRow]
+    holds: list[HeldSpan]

@@ -38,6 +38,7 @@ from scheduler.domain import (
     TimeOff,
     TriggerEvent,
     WebSession,
+    WindowFacts,
 )
 
 
@@ -95,6 +96,12 @@ class AppointmentRepository(Protocol):
     ) -> list[Appointment]: ...
     def list_for_client(self, client_id: str) -> list[Appointment]: ...
     def add(self, appointment: Appointment) -> None: ...
+    def add_or_abort(self, appointment: Appointment) -> None:
+        """Insert a new appointment with its attendees in as few round trips as the database
+        allows, without a savepoint: if the database refuses it (``OverlapRefused``), the whole
+        transaction is rolled back, and the unit of work starts afresh (reads only, then)."""
+        ...
+
     def update(self, appointment: Appointment) -> None: ...
     def spans(
         self,
@@ -108,6 +115,21 @@ class AppointmentRepository(Protocol):
         """Bare times of active appointments overlapping ``[start, end)``, read lean for
         availability: (one per attending attorney named, one per appointment in a room named,
         one per appointment of a client named), each owned by that attorney, room or client."""
+        ...
+
+    def window_facts(
+        self,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        *,
+        attorney_ids: Sequence[str] = (),
+        room_ids: Sequence[str] = (),
+        client_ids: Sequence[str] = (),
+    ) -> WindowFacts:
+        """What occupies ``[start, end)`` for availability, in one round trip: the spans of
+        :meth:`spans`, the named attorneys' busy blocks and time off, and every hold unexpired at
+        ``now`` that overlaps the window."""
         ...
 
 
@@ -219,6 +241,10 @@ class OutboxRepository(Protocol):
         """Queue a message; False (and nothing written) if its dedupe key is already queued."""
         ...
 
+    def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Queue several messages in one statement; each already queued is left as it is."""
+        ...
+
     def list(
         self,
         *,
@@ -264,6 +290,26 @@ class WebSessionRepository(Protocol):
     def revoke(self, session_id: str, at: datetime) -> None: ...
     def purge_expired(self, now: datetime) -> int:
         """Delete sessions that expired or were ended before ``now``; how many."""
+
+
+class RateLimitRepository(Protocol):
+    def hit(self, kind: str, subject: str, window_seconds: int) -> tuple[int, int, float]:
+        """Count one request of (kind, subject) in the current window of ``window_seconds``, by
+        the database's clock: (hits in this window, hits in the window before, seconds since
+        this window began)."""
+        ...
+
+    def purge(self, older_than_seconds: int) -> int:
+        """Forget counters untouched for that long; how many."""
+        ...
+
+    def hit_api_key(
+        self, key_hash: str, window_seconds: int
+    ) -> tuple[int, int, float] | bool | None:
+        """Count one request of the live API key with this hash (as :meth:`hit` with kind
+        ``api_key`` and the key's label as subject), reading the cache versions in the same
+        round trip. False if this store cannot do it in one statement (then use :meth:`hit`
+        after authenticating); None if no live key has that hash (nothing is counted)."""
         ...
 
 
@@ -306,6 +352,8 @@ class UnitOfWork(Protocol):
     def links(self) -> BookingLinkRepository: ...
     @property
     def web_sessions(self) -> WebSessionRepository: ...
+    @property
+    def rate_limits(self) -> RateLimitRepository: ...
 
     def lock(self, keys: Sequence[str]) -> None:
         """Serialize with other transactions on these resources until this one ends.

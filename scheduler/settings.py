@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     hold_minutes: int = Field(default=10, ge=1, le=120)
 
+    # Running at scale (see README, "Running at scale").
+    # Requests per API key, and per booking link, in each window (0: no limit).
+    rate_limit_per_key: int = Field(default=6000, ge=0)
+    rate_limit_per_link: int = Field(default=120, ge=0)
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=3600)
+    # Database connections per worker process (PostgreSQL), and how many requests one worker
+    # works on at once (at most two connections each); keep workers x (pool + overflow) below
+    # the server's max_connections.
+    db_pool_size: int = Field(default=8, ge=1, le=200)
+    db_max_overflow: int = Field(default=8, ge=0, le=200)
+    worker_threads: int = Field(default=8, ge=1, le=200)
+
     @field_validator("database_url")
     @classmethod
     def _normalize_postgres_driver(cls, value: str) -> str:

@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ActorDep, ClockDep, StoreDep
+from api.deps import ActorDep, ClockDep, StoreDep, request_versions
 from api.problems import COMMON
 from api.schemas_booking import AvailabilityOut
 from scheduler.services import booking
@@ -20,6 +20,7 @@ IdQuery = Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 
 @router.get("/availability", response_model=AvailabilityOut)
 def availability(
+    request: Request,
     store: StoreDep,
     actor: ActorDep,
     clock: ClockDep,
@@ -87,18 +88,25 @@ def availability(
         needs_room=needs_room,
     )
     now = clock.now()
-    with store.unit_of_work(readonly=True) as uow:
+    versions = request_versions(request)
+    with store.unit_of_work(readonly=True, versions=versions) as uow:
         answer = booking.availability(uow, actor, now, meeting, start, end, tz=tz, limit=limit)
     if meeting.matter is not None or meeting.client is not None:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(versions=versions) as uow:
             booking.record_availability_query(uow, actor, now, meeting)
     deadline = answer.deadline
-    body = {
-        "slots": [booking.slot_view(s, answer.zone) for s in answer.slots],
+    rest = {
         "timezone": answer.zone.key,
         "more": answer.more,
         "deadline": {"id": deadline.id, "title": deadline.title, "due_on": str(deadline.due_on)}
         if deadline
         else None,
     }
-    return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
+    # The slots (hundreds) are written as text directly; the rest is a small JSON object.
+    body = (
+        '{"slots":'
+        + booking.slots_json(answer.slots, answer.zone)
+        + ","
+        + json.dumps(rest, separators=(",", ":"))[1:]
+    )
+    return Response(body, media_type="application/json")

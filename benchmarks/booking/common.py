@@ -204,8 +204,9 @@ def staff_key(store: Store) -> str:
 
 
 @contextmanager
-def server(url: str, workers: int = 1) -> Iterator[str]:
-    """``secretary serve`` on a free 127.0.0.1 port; stopped when the block ends."""
+def server(url: str, workers: int = 1, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """``secretary serve`` on a free 127.0.0.1 port; stopped when the block ends. ``settings``:
+    extra ``SECRETARY_*`` environment variables for it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -216,6 +217,7 @@ def server(url: str, workers: int = 1) -> Iterator[str]:
         else [sys.executable, "-c", "from scheduler.cli import main; main()"]
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SECRETARY_")}
+    env.update(settings or {})
     process = subprocess.Popen(
         [*command, "serve", "--port", str(port), "--workers", str(workers), "--db", url],
         env=env,

@@ -92,7 +92,9 @@ def run(backend: str, wanted: int, clients: int) -> dict[str, Any]:
             if n % 10 == 0:
                 requests.append((body, f"bench-dup-{n}", False))
         headers = {"Authorization": f"Bearer {key}"}
-        with server(url, workers=1) as base:
+        # One staff key sends every request: its rate limit is raised out of the way (the
+        # limiter still counts each request, so its cost is in the figure).
+        with server(url, workers=1, settings={"SECRETARY_RATE_LIMIT_PER_KEY": "1000000"}) as base:
             limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
             with httpx.Client(base_url=base, timeout=120, limits=limits) as http:
                 http.get("/v1/health")

@@ -45,8 +45,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from scheduler.availability import (
     DEFAULT_STEP,
+    US,
     AttorneyFacts,
     BlockTable,
     Kind,
@@ -60,7 +63,6 @@ from scheduler.availability import (
     from_us,
     nearest,
     notice_start,
-    to_us,
     working_windows,
 )
 from scheduler.domain import (
@@ -429,16 +431,15 @@ def _load_facts(
         plan.firm_zone,
     )
     client_ids = [plan.client_id, *adverse] if plan.client_id else list(adverse)
-    by_attorney, by_room, by_client = uow.appointments.spans(
-        lo, hi, attorney_ids=ids, room_ids=list(rooms), client_ids=client_ids
+    # One round trip for everything that occupies time around the window.
+    found = uow.appointments.window_facts(
+        lo, hi, now, attorney_ids=ids, room_ids=list(rooms), client_ids=client_ids
     )
     holds = [
         h
-        for h in uow.holds.list_active(lo, hi, now)
-        if h.id != own_hold and not (plan.client_id and h.client_id == plan.client_id)
+        for h in found.holds
+        if h.hold_id != own_hold and not (plan.client_id and h.client_id == plan.client_id)
     ]
-    busy = uow.busy.spans(lo, hi, ids)
-    time_off = uow.time_off.list_between(lo, hi, attorney_ids=ids) if ids else []
 
     def buffer_of(attorney_ids: Sequence[str]) -> int:
         for a in attorney_ids:
@@ -464,38 +465,44 @@ def _load_facts(
         buffers.append(buffer_minutes * MINUTE_US)
         kinds.append(kind)
 
-    for span in by_attorney:
-        if span.appointment_id != exclude_appointment:
-            add(span.owner, span.start_us, span.end_us, span.buffer_minutes, Kind.MEETING)
-    for span in busy:
-        add(span.owner, span.start_us, span.end_us, 0, Kind.BUSY)
-    for t in time_off:
-        add(t.attorney_id, to_us(t.starts_at), to_us(t.ends_at), 0, Kind.BUSY)
+    for owner, start_us, end_us, buffer_minutes, ref, _room in found.by_attorney:
+        if ref != exclude_appointment:
+            starts, ends, buffers, kinds = columns[owner]
+            starts.append(start_us)
+            ends.append(end_us)
+            buffers.append(buffer_minutes * MINUTE_US)
+            kinds.append(Kind.MEETING)
+    for owner, start_us, end_us, _b, _ref, _room in (*found.busy, *found.time_off):
+        starts, ends, buffers, kinds = columns[owner]
+        starts.append(start_us)
+        ends.append(end_us)
+        buffers.append(0)
+        kinds.append(Kind.BUSY)
     room_busy: dict[str, list[Interval]] = {r: [] for r in rooms}
-    for span in by_room:
-        if span.appointment_id != exclude_appointment:
-            room_busy[span.owner].append(Interval(from_us(span.start_us), from_us(span.end_us)))
+    for owner, start_us, end_us, _b, ref, _room in found.by_room:
+        if ref != exclude_appointment:
+            room_busy[owner].append(Interval(from_us(start_us), from_us(end_us)))
     for hold in holds:
         for attorney_id in hold.attorney_ids:
             if attorney_id in columns:
                 add(
                     attorney_id,
-                    to_us(hold.starts_at),
-                    to_us(hold.ends_at),
+                    hold.start_us,
+                    hold.end_us,
                     buffer_of(hold.attorney_ids),
                     Kind.HOLD,
                 )
         if hold.room_id in room_busy:
-            room_busy[hold.room_id].append(Interval(hold.starts_at, hold.ends_at))
+            room_busy[hold.room_id].append(Interval(from_us(hold.start_us), from_us(hold.end_us)))
     client_busy: list[Interval] = []
     office: list[Interval] = []
-    for span in by_client:
-        if span.appointment_id == exclude_appointment:
+    for owner, start_us, end_us, _b, ref, room in found.by_client:
+        if ref == exclude_appointment:
             continue
-        taken = Interval(from_us(span.start_us), from_us(span.end_us))
-        if span.owner == plan.client_id:
+        taken = Interval(from_us(start_us), from_us(end_us))
+        if owner == plan.client_id:
             client_busy.append(taken)
-        elif span.room_id is not None:
+        elif room is not None:
             office.append(taken.widened(ADVERSE_SEPARATION))
     zones = {a.id: zone_named(a.timezone, "timezone") for a in plan.candidates}
 
@@ -763,6 +770,8 @@ def _write_or_refuse(
     try:
         _write(uow, now, after, before)
     except SlotUnavailable:
+        # A new appointment is written without a savepoint: its refusal rolled the transaction
+        # back. What follows only reads.
         rooms, allowed = _office_rooms(uow, plan)
         kwargs: dict[str, Any] = {
             "rooms": rooms,
@@ -787,6 +796,80 @@ def _slot_view(slot: Slot, zone: ZoneInfo) -> dict[str, Any]:
 def slot_view(slot: Slot, zone: ZoneInfo) -> dict[str, Any]:
     """A slot as the API shows it: instants in ``zone``, with their offsets."""
     return _slot_view(slot, zone)
+
+
+def slot_views(slots: Sequence[Slot], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Many slots as :func:`slot_view` writes them, formatted in one go.
+
+    A month of slots holds a few hundred distinct instants: each one's offset in ``zone`` is
+    looked up once (exactly, by the zone's own rules), and their local wall-clock times are
+    written by numpy together. The text is the same as ``datetime.isoformat``.
+    """
+    return [
+        {"start": start, "end": end, "attorneys": list(slot.attorneys)}
+        for slot, (start, end) in zip(slots, _slot_times(slots, zone), strict=True)
+    ]
+
+
+def _slot_times(slots: Sequence[Slot], zone: ZoneInfo) -> list[tuple[str, str]]:
+    """Each slot's start and end as ``isoformat`` writes them in ``zone``."""
+    if not slots:
+        return []
+    count = len(slots)
+    instants = np.fromiter(
+        (us for s in slots for us in (s.start_us, s.end_us)), dtype=np.int64, count=2 * count
+    )
+    if np.any(instants % 1_000_000):  # fractions of seconds: the plain way
+        return [(v["start"], v["end"]) for v in (_slot_view(s, zone) for s in slots)]
+    distinct, where = np.unique(instants, return_inverse=True)
+    offsets = [_offset_at(zone, us) for us in distinct.tolist()]
+    shift = np.fromiter((o // US for o in offsets), dtype=np.int64, count=len(offsets))
+    local = np.datetime_as_string((distinct + shift).astype("datetime64[us]"), unit="s")
+    suffixes: dict[timedelta, str] = {}
+    texts = []
+    for wall, offset in zip(local.tolist(), offsets, strict=True):
+        suffix = suffixes.get(offset)
+        if suffix is None:
+            suffix = suffixes[offset] = _offset_text(offset)
+        texts.append(wall + suffix)
+    return [(texts[a], texts[b]) for a, b in where.reshape(count, 2).tolist()]
+
+
+_OFFSETS: dict[tuple[str, int], timedelta] = {}
+_OFFSETS_KEPT = 200_000
+
+
+def _offset_at(zone: ZoneInfo, us: int) -> timedelta:
+    """The UTC offset of ``zone`` at an instant (remembered: slot lists repeat instants)."""
+    key = (zone.key, us)
+    found = _OFFSETS.get(key)
+    if found is None:
+        if len(_OFFSETS) >= _OFFSETS_KEPT:
+            _OFFSETS.clear()
+        found = _OFFSETS[key] = from_us(us).astimezone(zone).utcoffset() or timedelta()
+    return found
+
+
+def slots_json(slots: Sequence[Slot], zone: ZoneInfo) -> str:
+    """``json.dumps(slot_views(slots, zone))`` (compact), written straight as text."""
+    people: dict[tuple[str, ...], str] = {}
+    parts = []
+    for slot, (start, end) in zip(slots, _slot_times(slots, zone), strict=True):
+        who = people.get(slot.attorneys)
+        if who is None:
+            who = people[slot.attorneys] = json.dumps(list(slot.attorneys), separators=(",", ":"))
+        # ISO instants need no escaping.
+        parts.append(f'{{"start":"{start}","end":"{end}","attorneys":{who}}}')
+    return "[" + ",".join(parts) + "]"
+
+
+def _offset_text(offset: timedelta) -> str:
+    """``+HH:MM`` (``:SS`` if any) as ``isoformat`` writes a UTC offset."""
+    sign = "-" if offset < timedelta() else "+"
+    seconds = abs(offset) // timedelta(seconds=1)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 # --- Bookings -------------------------------------------------------------------------------------
@@ -938,7 +1021,7 @@ def _write(uow: UnitOfWork, now: datetime, after: Appointment, before: Appointme
     """Write the appointment (the database's guard is the backstop) and queue its messages."""
     try:
         if before is None:
-            uow.appointments.add(after)
+            uow.appointments.add_or_abort(after)
         else:
             uow.appointments.update(after)
     except OverlapRefused:

@@ -79,19 +79,41 @@ def queue(
     ``version`` tells apart messages about the same subject: an appointment's SEQUENCE, or for a
     reminder, the instant it is about.
     """
-    dedupe_key = f"{kind.value}:{subject_id}:{version}:{recipient}"
     uow.outbox.add(
-        OutboxMessage(
-            id="msg-" + hashlib.sha256(dedupe_key.encode()).hexdigest()[:20],
+        message(
             kind=kind,
-            dedupe_key=dedupe_key,
-            recipient=recipient,
             subject_id=subject_id,
+            version=version,
+            recipient=recipient,
             payload=payload,
             due_at=due_at,
-            message_id=message_id(kind, subject_id, version, recipient),
-            created_at=now,
+            now=now,
         )
+    )
+
+
+def message(
+    *,
+    kind: MessageKind,
+    subject_id: str,
+    version: int | str,
+    recipient: str,
+    payload: dict[str, Any],
+    due_at: datetime,
+    now: datetime,
+) -> OutboxMessage:
+    """The outbox message :func:`queue` writes (its id and dedupe key follow from the rest)."""
+    dedupe_key = f"{kind.value}:{subject_id}:{version}:{recipient}"
+    return OutboxMessage(
+        id="msg-" + hashlib.sha256(dedupe_key.encode()).hexdigest()[:20],
+        kind=kind,
+        dedupe_key=dedupe_key,
+        recipient=recipient,
+        subject_id=subject_id,
+        payload=payload,
+        due_at=due_at,
+        message_id=message_id(kind, subject_id, version, recipient),
+        created_at=now,
     )
 
 
@@ -115,9 +137,8 @@ def appointment_changed(
         dropped = [r for r in recipients(before) if r not in staying]
         targets = [(r, MessageKind.UPDATE) for r in staying]
         targets += [(r, MessageKind.CANCELLATION) for r in dropped]
-    for recipient, kind in targets:
-        queue(
-            uow,
+    messages = [
+        message(
             kind=kind,
             subject_id=after.id,
             version=after.sequence,
@@ -126,25 +147,35 @@ def appointment_changed(
             due_at=now,
             now=now,
         )
-    reschedule_reminders(uow, after, now)
+        for recipient, kind in targets
+    ]
+    # A new appointment has no reminders to withdraw yet.
+    messages += _new_reminders(uow, after, now, withdraw=before is not None)
+    # One statement for all of them.
+    uow.outbox.add_many(messages)
 
 
 def reschedule_reminders(uow: UnitOfWork, appointment: Appointment, now: datetime) -> None:
     """Withdraw the appointment's pending reminders and plan those its current state calls for."""
-    uow.outbox.cancel_pending(appointment.id, [MessageKind.REMINDER])
+    uow.outbox.add_many(_new_reminders(uow, appointment, now, withdraw=True))
+
+
+def _new_reminders(
+    uow: UnitOfWork, appointment: Appointment, now: datetime, *, withdraw: bool
+) -> list[OutboxMessage]:
+    """Withdraw the pending reminders (if ``withdraw``); the reminders to queue instead."""
+    if withdraw:
+        uow.outbox.cancel_pending(appointment.id, [MessageKind.REMINDER])
     if not appointment.status.occupies_time:
-        return
+        return []
     client = uow.clients.get(appointment.client_id)
     firm = uow.firm.find()
     offsets = client.reminder_offsets_minutes
     if offsets is None:
         offsets = firm.reminder_offsets_minutes if firm else DEFAULT_REMINDER_OFFSETS_MINUTES
     recipient = f"client:{client.id}"
-    for planned in plan_reminders(
-        appointment.starts_at, offsets, client.timezone, now, quiet=DEFAULT_QUIET_HOURS
-    ):
-        queue(
-            uow,
+    return [
+        message(
             kind=MessageKind.REMINDER,
             subject_id=appointment.id,
             # The sequence tells a reminder for a new time from one withdrawn before.
@@ -154,3 +185,7 @@ def reschedule_reminders(uow: UnitOfWork, appointment: Appointment, now: datetim
             due_at=planned.send_at,
             now=now,
         )
+        for planned in plan_reminders(
+            appointment.starts_at, offsets, client.timezone, now, quiet=DEFAULT_QUIET_HOURS
+        )
+    ]

@@ -5,13 +5,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scheduler.store.engine import make_engine, upgrade
 from scheduler.store.uow import SqlUnitOfWork, Store, translate_error
 
 
-def open_store(url: str, *, migrate: bool = True) -> Store:
-    """Connect to ``url`` and (by default) bring its schema up to date."""
-    engine = make_engine(url)
+def open_store(url: str, *, migrate: bool = True, **engine_options: Any) -> Store:
+    """Connect to ``url`` and (by default) bring its schema up to date; ``engine_options`` go
+    to :func:`make_engine` (``pool_size`` ...)."""
+    engine = make_engine(url, **engine_options)
     if migrate:
         upgrade(engine)
     return Store(engine)

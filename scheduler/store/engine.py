@@ -9,13 +9,14 @@ re-check that PostgreSQL gets from its exclusion constraints.
 from __future__ import annotations
 
 import re
+import time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -24,6 +25,8 @@ from scheduler.errors import InvalidInput
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_IDLE_SECONDS = 1.0
+CONNECT_TIMEOUT_S = 5
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -39,14 +42,52 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
     if parsed.get_backend_name() == "postgresql":
-        kwargs.setdefault("pool_pre_ping", True)
+        ping_idle = kwargs.pop("ping_idle_seconds", PING_IDLE_SECONDS)
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        return create_engine(url, **kwargs)
+        # A server that does not answer (a dropped route, a paused host) fails a new connection
+        # in seconds, so a request answers 503 instead of hanging.
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+        engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            _ping_when_idle(engine, ping_idle)
+        return engine
     raise InvalidInput(
         f"the {parsed.get_backend_name()} backend is not supported; use SQLite or PostgreSQL",
         field="database_url",
     )
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use if it sat idle for ``idle_seconds`` or more.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: a round trip per request. A
+    connection in steady use needs none: if the server went away under it, the statement fails,
+    the caller gets 503 and SQLAlchemy invalidates the whole pool, so the next checkouts open
+    fresh connections. An idle connection is the one likely to be stale after a restart; pinging
+    it keeps the first request after a quiet spell from failing.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        used_at = record.info.get("used_at")
+        if used_at is not None and time.monotonic() - used_at < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception:
+            alive = False
+        if not alive:
+            # The pool drops this connection and tries another (a fresh one if need be).
+            raise DisconnectionError("stale connection")
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:

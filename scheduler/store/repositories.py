@@ -7,12 +7,32 @@ leave this package.
 from __future__ import annotations
 
 import builtins
+import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, cast, delete, extract, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    extract,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +52,7 @@ from scheduler.domain import (
     Deadline,
     FeedToken,
     Firm,
+    HeldSpan,
     Hold,
     IdempotencyRecord,
     Matter,
@@ -44,9 +65,11 @@ from scheduler.domain import (
     TimeOff,
     TriggerEvent,
     WebSession,
+    WindowFacts,
 )
 from scheduler.errors import Conflict, NotFound, OverlapRefused
 from scheduler.store import mapping
+from scheduler.store.cache import CacheView
 from scheduler.store.tables import (
     AdversePartyRow,
     ApiKeyRow,
@@ -75,6 +98,7 @@ from scheduler.store.tables import (
     TriggerEventRow,
     WebSessionRow,
 )
+from scheduler.store.types import UTCDateTime
 
 OVERLAP_CONSTRAINTS = {
     "ex_appointment_attorneys_no_overlap": "attorney",
@@ -115,22 +139,27 @@ def _recorded_at() -> datetime:
 
 
 class _Repository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: CacheView | None = None) -> None:
         self.session = session
+        self.cache = cache if cache is not None else CacheView(None, session)
 
 
 class SqlFirmRepository(_Repository):
     def get(self) -> Firm:
-        row = self.session.get(FirmRow, 1)
-        if row is None:
+        firm = self.find()
+        if firm is None:
             raise NotFound("firm", "1")
-        return mapping.firm_to_domain(row)
+        return firm
 
     def find(self) -> Firm | None:
+        return self.cache.fetch("firm", "firm", self._find)
+
+    def _find(self) -> Firm | None:
         row = self.session.get(FirmRow, 1)
         return mapping.firm_to_domain(row) if row is not None else None
 
     def save(self, firm: Firm) -> None:
+        self.cache.wrote()
         row = self.session.get(FirmRow, 1)
         if row is None:
             row = FirmRow(id=1)
@@ -141,22 +170,33 @@ class SqlFirmRepository(_Repository):
 
 class SqlAttorneyRepository(_Repository):
     def get(self, attorney_id: str) -> Attorney:
-        row = self.session.get(AttorneyRow, attorney_id)
-        if row is None:
+        found = self.cache.fetch("attorneys", ("get", attorney_id), lambda: self._get(attorney_id))
+        if found is None:
             raise NotFound("attorney", attorney_id)
-        return mapping.attorney_to_domain(row)
+        return found
+
+    def _get(self, attorney_id: str) -> Attorney | None:
+        row = self.session.get(AttorneyRow, attorney_id)
+        return mapping.attorney_to_domain(row) if row is not None else None
 
     def list(self, *, active_only: bool = False) -> list[Attorney]:
+        return list(
+            self.cache.fetch("attorneys", ("list", active_only), lambda: self._list(active_only))
+        )
+
+    def _list(self, active_only: bool) -> tuple[Attorney, ...]:
         query = select(AttorneyRow).order_by(AttorneyRow.id)
         if active_only:
             query = query.where(AttorneyRow.active.is_(True))
-        return [mapping.attorney_to_domain(r) for r in self.session.scalars(query)]
+        return tuple(mapping.attorney_to_domain(r) for r in self.session.scalars(query))
 
     def add(self, attorney: Attorney) -> None:
+        self.cache.wrote()
         self.session.add(mapping.attorney_to_row(attorney))
         self.session.flush()
 
     def update(self, attorney: Attorney) -> None:
+        self.cache.wrote()
         row = self.session.get(AttorneyRow, attorney.id)
         if row is None:
             raise NotFound("attorney", attorney.id)
@@ -166,20 +206,26 @@ class SqlAttorneyRepository(_Repository):
 
 class SqlClientRepository(_Repository):
     def get(self, client_id: str) -> Client:
-        row = self.session.get(ClientRow, client_id)
-        if row is None:
+        found = self.cache.fetch("clients", ("get", client_id), lambda: self._get(client_id))
+        if found is None:
             raise NotFound("client", client_id)
-        return mapping.client_to_domain(row)
+        return found
+
+    def _get(self, client_id: str) -> Client | None:
+        row = self.session.get(ClientRow, client_id)
+        return mapping.client_to_domain(row) if row is not None else None
 
     def list(self) -> list[Client]:
         rows = self.session.scalars(select(ClientRow).order_by(ClientRow.id))
         return [mapping.client_to_domain(r) for r in rows]
 
     def add(self, client: Client) -> None:
+        self.cache.wrote()
         self.session.add(mapping.client_to_row(client))
         self.session.flush()
 
     def update(self, client: Client) -> None:
+        self.cache.wrote()
         row = self.session.get(ClientRow, client.id)
         if row is None:
             raise NotFound("client", client.id)
@@ -189,12 +235,23 @@ class SqlClientRepository(_Repository):
 
 class SqlMatterRepository(_Repository):
     def get(self, matter_id: str) -> Matter:
-        found = self._load([matter_id])
+        found = self.cache.fetch(
+            "matters", ("get", matter_id), lambda: tuple(self._load([matter_id]))
+        )
         if not found:
             raise NotFound("matter", matter_id)
         return found[0]
 
     def list(self, *, client_id: str | None = None, attorney_id: str | None = None) -> list[Matter]:
+        return list(
+            self.cache.fetch(
+                "matters",
+                ("list", client_id, attorney_id),
+                lambda: tuple(self._list(client_id, attorney_id)),
+            )
+        )
+
+    def _list(self, client_id: str | None, attorney_id: str | None) -> builtins.list[Matter]:
         query = select(MatterRow.id).order_by(MatterRow.id)
         if client_id is not None:
             query = query.where(MatterRow.client_id == client_id)
@@ -243,6 +300,7 @@ class SqlMatterRepository(_Repository):
         ]
 
     def add(self, matter: Matter) -> None:
+        self.cache.wrote()
         self.session.add(
             MatterRow(
                 id=matter.id,
@@ -269,6 +327,7 @@ class SqlMatterRepository(_Repository):
         self.session.flush()
 
     def update(self, matter: Matter) -> None:
+        self.cache.wrote()
         row = self.session.get(MatterRow, matter.id)
         if row is None:
             raise NotFound("matter", matter.id)
@@ -301,29 +360,150 @@ class SqlMatterRepository(_Repository):
 
 class SqlRoomRepository(_Repository):
     def get(self, room_id: str) -> Room:
-        row = self.session.get(RoomRow, room_id)
-        if row is None:
+        found = self.cache.fetch("firm", ("room", room_id), lambda: self._get(room_id))
+        if found is None:
             raise NotFound("room", room_id)
-        return mapping.room_to_domain(row)
+        return found
+
+    def _get(self, room_id: str) -> Room | None:
+        row = self.session.get(RoomRow, room_id)
+        return mapping.room_to_domain(row) if row is not None else None
 
     def list(self) -> list[Room]:
-        return [
+        return list(self.cache.fetch("firm", "rooms", self._list))
+
+    def _list(self) -> tuple[Room, ...]:
+        return tuple(
             mapping.room_to_domain(r)
             for r in self.session.scalars(select(RoomRow).order_by(RoomRow.id))
-        ]
+        )
 
     def add(self, room: Room) -> None:
+        self.cache.wrote()
         self.session.add(
             RoomRow(id=room.id, name=room.name, capacity=room.capacity, location=room.location)
         )
         self.session.flush()
 
     def update(self, room: Room) -> None:
+        self.cache.wrote()
         row = self.session.get(RoomRow, room.id)
         if row is None:
             raise NotFound("room", room.id)
         row.name, row.capacity, row.location = room.name, room.capacity, room.location
         self.session.flush()
+
+
+@functools.cache
+def _window_statement(dialect: str, attorneys: bool, rooms: bool, clients: bool) -> Any:
+    """The UNION ALL behind ``window_facts`` for one dialect and shape, with bound parameters
+    ``lo``, ``hi``, ``now`` and the lists ``attorneys``, ``rooms``, ``clients``."""
+    a, at, b, t, h = AppointmentRow, AppointmentAttorneyRow, BusyBlockRow, TimeOffRow, HoldRow
+    lo: Any = bindparam("lo")
+    hi: Any = bindparam("hi")
+    now: Any = bindparam("now")
+
+    def us(column: Any) -> Any:
+        return _microseconds(column, dialect)
+
+    def tag(name: str) -> Any:
+        return literal_column(f"'{name}'", String).label("kind")
+
+    zero = literal_column("0", Integer)
+    none_text = cast(null(), String)
+    parts: list[Any] = [
+        select(
+            tag("h"),
+            h.id,
+            us(h.starts_at),
+            us(h.ends_at),
+            zero,
+            h.client_id,
+            h.room_id,
+            cast(h.attorney_ids, Text),
+        ).where(h.expires_at > now, h.starts_at < hi, h.ends_at > lo)
+    ]
+    if attorneys:
+        ids: Any = bindparam("attorneys", expanding=True)
+        parts.append(
+            select(
+                tag("a"),
+                at.attorney_id,
+                us(at.starts_at),
+                us(at.ends_at),
+                a.buffer_minutes,
+                at.appointment_id,
+                none_text,
+                none_text,
+            )
+            .join(a, a.id == at.appointment_id)
+            .where(
+                at.attorney_id.in_(ids),
+                at.starts_at < hi,
+                at.ends_at > lo,
+                at.status != "cancelled",
+            )
+        )
+        for kind, table in (("b", b), ("t", t)):
+            parts.append(
+                select(
+                    tag(kind),
+                    table.attorney_id,
+                    us(table.starts_at),
+                    us(table.ends_at),
+                    zero,
+                    none_text,
+                    none_text,
+                    none_text,
+                ).where(table.attorney_id.in_(ids), table.starts_at < hi, table.ends_at > lo)
+            )
+    for wanted, kind, owner, name in (
+        (rooms, "r", a.room_id, "rooms"),
+        (clients, "c", a.client_id, "clients"),
+    ):
+        if wanted:
+            parts.append(
+                select(
+                    tag(kind),
+                    owner,
+                    us(a.starts_at),
+                    us(a.ends_at),
+                    a.buffer_minutes,
+                    a.id,
+                    a.room_id,
+                    none_text,
+                ).where(
+                    owner.in_(bindparam(name, expanding=True)),
+                    a.starts_at < hi,
+                    a.ends_at > lo,
+                    a.status != "cancelled",
+                )
+            )
+    return union_all(*parts)
+
+
+# A new appointment and its attendees in one round trip (PostgreSQL). The attendee rows repeat
+# the appointment's time and status for the overlap guard; their order is the array's.
+_INSERT_APPOINTMENT = text(
+    """
+WITH made AS (
+    INSERT INTO appointments (id, uid, sequence, status, client_id, matter_id, room_id,
+        starts_at, ends_at, title, buffer_minutes, priority, video_url, created_at, updated_at)
+    VALUES (:id, :uid, :sequence, :status, :client_id, :matter_id, :room_id, :starts_at,
+        :ends_at, :title, :buffer_minutes, :priority, :video_url, :created_at, :updated_at)
+    RETURNING id, starts_at, ends_at, status
+)
+INSERT INTO appointment_attorneys (appointment_id, attorney_id, position, starts_at, ends_at,
+    status)
+SELECT made.id, who.attorney_id, who.position - 1, made.starts_at, made.ends_at, made.status
+FROM made, unnest(CAST(:attorneys AS varchar[])) WITH ORDINALITY AS who(attorney_id, position)
+"""
+).bindparams(
+    bindparam("starts_at", type_=UTCDateTime()),
+    bindparam("ends_at", type_=UTCDateTime()),
+    bindparam("created_at", type_=UTCDateTime()),
+    bindparam("updated_at", type_=UTCDateTime()),
+)
 
 
 class SqlAppointmentRepository(_Repository):
@@ -447,6 +627,46 @@ class SqlAppointmentRepository(_Repository):
             by_client = [Span(o, s, e, b, i, r) for o, s, e, b, i, r in with_room]
         return by_attorney, by_room, by_client
 
+    def window_facts(
+        self,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        *,
+        attorney_ids: Sequence[str] = (),
+        room_ids: Sequence[str] = (),
+        client_ids: Sequence[str] = (),
+    ) -> WindowFacts:
+        """Meetings, busy blocks, time off and holds around a window: one UNION ALL statement
+        (built once per shape), integers straight from the database."""
+        dialect = self.session.get_bind().dialect.name
+        statement = _window_statement(dialect, bool(attorney_ids), bool(room_ids), bool(client_ids))
+        params: dict[str, Any] = {"lo": start, "hi": end, "now": now}
+        if attorney_ids:
+            params["attorneys"] = builtins.list(attorney_ids)
+        if room_ids:
+            params["rooms"] = builtins.list(room_ids)
+        if client_ids:
+            params["clients"] = builtins.list(client_ids)
+        found = WindowFacts([], [], [], [], [], [])
+        lists: dict[str, builtins.list[Any]] = {
+            "a": found.by_attorney,
+            "r": found.by_room,
+            "c": found.by_client,
+            "b": found.busy,
+            "t": found.time_off,
+        }
+        for kind, owner, s, e, buffer, ref, room, extra in self.session.execute(
+            statement, params
+        ).all():
+            if kind == "h":
+                found.holds.append(
+                    HeldSpan(owner, s, e, tuple(json.loads(extra or "[]")), ref, room)
+                )
+            else:
+                lists[kind].append((owner, s, e, buffer or 0, ref or "", room))
+        return found
+
     def _with_attorneys(self, rows: list[AppointmentRow]) -> list[Appointment]:
         if not rows:
             return []
@@ -462,12 +682,66 @@ class SqlAppointmentRepository(_Repository):
 
     def add(self, appointment: Appointment) -> None:
         """Insert the appointment; the database refuses it if it overlaps (``OverlapRefused``)."""
+        assert appointment.created_at is not None and appointment.updated_at is not None
         with self._guarded(appointment):
-            row = AppointmentRow()
-            mapping.appointment_fill_row(row, appointment)
-            self.session.add(row)
-            self.session.flush()
+            self.session.execute(
+                insert(AppointmentRow).values(
+                    id=appointment.id,
+                    uid=appointment.uid,
+                    sequence=appointment.sequence,
+                    status=appointment.status.value,
+                    client_id=appointment.client_id,
+                    matter_id=appointment.matter_id,
+                    room_id=appointment.room_id,
+                    starts_at=appointment.starts_at,
+                    ends_at=appointment.ends_at,
+                    title=appointment.title,
+                    buffer_minutes=appointment.buffer_minutes,
+                    priority=appointment.priority,
+                    video_url=appointment.video_url,
+                    created_at=appointment.created_at,
+                    updated_at=appointment.updated_at,
+                )
+            )
             self._insert_attendees(appointment, appointment.attorney_ids)
+
+    def add_or_abort(self, appointment: Appointment) -> None:
+        """The appointment and its attendee rows: on PostgreSQL one statement (a data-modifying
+        WITH), no savepoint; a refusal rolls the whole transaction back. On SQLite, :meth:`add`
+        (a savepoint costs nothing in-process)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            self.add(appointment)
+            return
+        assert appointment.created_at is not None and appointment.updated_at is not None
+        params: dict[str, Any] = {
+            "id": appointment.id,
+            "uid": appointment.uid,
+            "sequence": appointment.sequence,
+            "status": appointment.status.value,
+            "client_id": appointment.client_id,
+            "matter_id": appointment.matter_id,
+            "room_id": appointment.room_id,
+            "starts_at": appointment.starts_at,
+            "ends_at": appointment.ends_at,
+            "title": appointment.title,
+            "buffer_minutes": appointment.buffer_minutes,
+            "priority": appointment.priority,
+            "video_url": appointment.video_url,
+            "created_at": appointment.created_at,
+            "updated_at": appointment.updated_at,
+            "attorneys": list(appointment.attorney_ids),
+        }
+        try:
+            self.session.execute(_INSERT_APPOINTMENT, params)
+        except IntegrityError as error:
+            self.session.rollback()
+            resource = overlap_resource(error)
+            if resource is None:
+                raise
+            who = ", ".join(appointment.attorney_ids)
+            raise OverlapRefused(
+                f"room {appointment.room_id}" if resource == "room" else f"attorney {who}"
+            ) from None
 
     def update(self, appointment: Appointment) -> None:
         """Write a changed appointment (time, attendees, room, status), under the same guard."""
@@ -748,20 +1022,25 @@ class SqlHoldRepository(_Repository):
 
 class SqlClosedDayRepository(_Repository):
     def list(self, *, start: date | None = None, end: date | None = None) -> list[ClosedDay]:
+        return [
+            c
+            for c in self.cache.fetch("firm", "closed_days", self._all)
+            if (start is None or c.day >= start) and (end is None or c.day <= end)
+        ]
+
+    def _all(self) -> tuple[ClosedDay, ...]:
         query = select(ClosedDayRow).order_by(ClosedDayRow.day)
-        if start is not None:
-            query = query.where(ClosedDayRow.day >= start)
-        if end is not None:
-            query = query.where(ClosedDayRow.day <= end)
-        return [mapping.closed_day_to_domain(r) for r in self.session.scalars(query)]
+        return tuple(mapping.closed_day_to_domain(r) for r in self.session.scalars(query))
 
     def add(self, closed: ClosedDay) -> None:
+        self.cache.wrote()
         if self.session.get(ClosedDayRow, closed.day) is not None:
             raise Conflict(f"{closed.day.isoformat()} is already a closed day.")
         self.session.add(ClosedDayRow(day=closed.day, reason=closed.reason))
         self.session.flush()
 
     def delete(self, day: date) -> None:
+        self.cache.wrote()
         row = self.session.get(ClosedDayRow, day)
         if row is None:
             raise NotFound("closed day", day.isoformat())
@@ -928,6 +1207,7 @@ class SqlAuditRepository(_Repository):
 
 class SqlApiKeyRepository(_Repository):
     def add(self, key: ApiKey) -> None:
+        self.cache.wrote()
         self.session.add(
             ApiKeyRow(
                 id=key.id,
@@ -949,6 +1229,12 @@ class SqlApiKeyRepository(_Repository):
         return mapping.api_key_to_domain(row)
 
     def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        # Unknown keys are not kept (a stream of made-up keys must not fill the cache).
+        return self.cache.fetch(
+            "api_keys", ("hash", key_hash), lambda: self._find_by_hash(key_hash), keep_none=False
+        )
+
+    def _find_by_hash(self, key_hash: str) -> ApiKey | None:
         row = self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash))
         return mapping.api_key_to_domain(row) if row is not None else None
 
@@ -957,6 +1243,7 @@ class SqlApiKeyRepository(_Repository):
         return [mapping.api_key_to_domain(r) for r in rows]
 
     def revoke(self, key_id: str, at: datetime) -> None:
+        self.cache.wrote()
         row = self.session.get(ApiKeyRow, key_id)
         if row is None:
             raise NotFound("API key", key_id)
@@ -1008,8 +1295,8 @@ class SqlIdempotencyRepository(_Repository):
         return mapping.idempotency_to_domain(row) if row is not None else None
 
     def save(self, record: IdempotencyRecord) -> None:
-        self.session.add(
-            IdempotencyKeyRow(
+        self.session.execute(
+            insert(IdempotencyKeyRow).values(
                 scope=record.scope,
                 key=record.key,
                 request_hash=record.request_hash,
@@ -1018,14 +1305,32 @@ class SqlIdempotencyRepository(_Repository):
                 created_at=record.created_at,
             )
         )
-        self.session.flush()
 
 
 class SqlOutboxRepository(_Repository):
     def add(self, message: OutboxMessage) -> bool:
         """One INSERT ... ON CONFLICT DO NOTHING: a message already queued (by this or a
         concurrent transaction) is left as it is."""
-        values = {
+        dialect = self.session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        result = self.session.execute(
+            upsert(OutboxRow).values(**self._values(message)).on_conflict_do_nothing()
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """One multi-row INSERT ... ON CONFLICT DO NOTHING for all of them."""
+        if not messages:
+            return
+        dialect = self.session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(
+            upsert(OutboxRow).on_conflict_do_nothing(), [self._values(m) for m in messages]
+        )
+
+    @staticmethod
+    def _values(message: OutboxMessage) -> dict[str, Any]:
+        return {
             "id": message.id,
             "kind": message.kind.value,
             "dedupe_key": message.dedupe_key,
@@ -1041,10 +1346,6 @@ class SqlOutboxRepository(_Repository):
             "created_at": message.created_at,
             "sent_at": message.sent_at,
         }
-        dialect = self.session.get_bind().dialect.name
-        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-        result = self.session.execute(upsert(OutboxRow).values(**values).on_conflict_do_nothing())
-        return bool(getattr(result, "rowcount", 0))
 
     def list(
         self,
@@ -1261,5 +1562,117 @@ class SqlWebSessionRepository(_Repository):
             delete(WebSessionRow).where(
                 or_(WebSessionRow.expires_at <= now, WebSessionRow.revoked_at.is_not(None))
             )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+_NOW_US = {
+    "postgresql": "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)",
+    "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)",
+}
+_RATE_HIT = """
+INSERT INTO rate_limits (kind, subject, window_start, hits, previous_hits, touched_us)
+SELECT :kind, :subject, (n.us / 1000000 / :w) * :w, 1, 0, n.us
+FROM (SELECT {now} AS us{relax}) AS n
+WHERE true
+ON CONFLICT (kind, subject) DO UPDATE SET
+    previous_hits = CASE
+        WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.previous_hits
+        WHEN rate_limits.window_start = excluded.window_start - :w THEN rate_limits.hits
+        ELSE 0 END,
+    hits = CASE
+        WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.hits + 1
+        ELSE 1 END,
+    window_start = CASE
+        WHEN rate_limits.window_start > excluded.window_start THEN rate_limits.window_start
+        ELSE excluded.window_start END,
+    touched_us = excluded.touched_us
+RETURNING hits, previous_hits, window_start, touched_us
+"""
+# A counter is not firm data: on PostgreSQL a statement that is its own transaction (autocommit)
+# does not wait for its commit to reach the disk (losing the last few hits in a crash is
+# harmless). Inside a caller's transaction this would apply to the whole transaction, so it is
+# only added when the statement commits by itself.
+_RELAX = ", set_config('synchronous_commit', 'off', true) AS relaxed"
+
+
+# PostgreSQL: count a live API key's request and read the cache versions, one round trip. The
+# subject is the key's label as ``Actor.label`` spells it ("key:ID (role)").
+_KEY_HIT = text(
+    """
+WITH k AS (
+    SELECT id, role FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL
+), n AS (
+    SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) AS us,
+        set_config('synchronous_commit', 'off', true) AS relaxed
+), hit AS (
+    INSERT INTO rate_limits (kind, subject, window_start, hits, previous_hits, touched_us)
+    SELECT 'api_key', 'key:' || k.id || ' (' || k.role || ')', (n.us / 1000000 / :w) * :w,
+        1, 0, n.us
+    FROM k, n
+    WHERE true
+    ON CONFLICT (kind, subject) DO UPDATE SET
+        previous_hits = CASE
+            WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.previous_hits
+            WHEN rate_limits.window_start = excluded.window_start - :w THEN rate_limits.hits
+            ELSE 0 END,
+        hits = CASE
+            WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.hits + 1
+            ELSE 1 END,
+        window_start = CASE
+            WHEN rate_limits.window_start > excluded.window_start THEN rate_limits.window_start
+            ELSE excluded.window_start END,
+        touched_us = excluded.touched_us
+    RETURNING hits, previous_hits, window_start, touched_us
+)
+SELECT (SELECT CAST(json_object_agg(name, version) AS text) FROM cache_versions),
+    hit.hits, hit.previous_hits, hit.window_start, hit.touched_us
+FROM (SELECT 1) AS one LEFT JOIN hit ON true
+"""
+)
+
+
+class SqlRateLimitRepository(_Repository):
+    def hit(self, kind: str, subject: str, window_seconds: int) -> tuple[int, int, float]:
+        """One upsert that counts and answers (sliding-window counters, see
+        ``scheduler.services.ratelimit``); time is the database server's."""
+        connection = self.session.connection()
+        dialect = connection.dialect.name
+        own_transaction = connection.get_execution_options().get("isolation_level") == (
+            "AUTOCOMMIT"
+        )
+        relax = _RELAX if dialect == "postgresql" and own_transaction else ""
+        sql = _RATE_HIT.format(now=_NOW_US[dialect], relax=relax)
+        row = self.session.execute(
+            text(sql), {"kind": kind, "subject": subject, "w": int(window_seconds)}
+        ).one()
+        hits, previous, window_start, touched_us = row
+        return int(hits), int(previous), touched_us / 1_000_000 - window_start
+
+    def hit_api_key(
+        self, key_hash: str, window_seconds: int
+    ) -> tuple[int, int, float] | bool | None:
+        """PostgreSQL, in a unit of work whose statements commit by themselves (a read-only
+        one): the count and the cache versions in one statement. Elsewhere: False."""
+        connection = self.session.connection()
+        own_transaction = connection.get_execution_options().get("isolation_level") == (
+            "AUTOCOMMIT"
+        )
+        if connection.dialect.name != "postgresql" or not own_transaction:
+            return False
+        versions, hits, previous, window_start, touched_us = self.session.execute(
+            _KEY_HIT, {"h": key_hash, "w": int(window_seconds)}
+        ).one()
+        if versions is not None:
+            self.cache.adopt({str(k): int(v) for k, v in json.loads(versions).items()})
+        if hits is None:
+            return None
+        return int(hits), int(previous), touched_us / 1_000_000 - window_start
+
+    def purge(self, older_than_seconds: int) -> int:
+        dialect = self.session.get_bind().dialect.name
+        result = self.session.execute(
+            text(f"DELETE FROM rate_limits WHERE touched_us < {_NOW_US[dialect]} - :age"),
+            {"age": int(older_than_seconds) * 1_000_000},
         )
         return int(getattr(result, "rowcount", 0) or 0)

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -443,3 +444,31 @@ class ScheduleJobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class CacheVersionRow(Base):
+    """The current version of one kind of cached fact; triggers change it with the facts
+    (revision 0110, see ``scheduler.store.cache``)."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class RateLimitRow(Base):
+    """A sliding-window counter for one (kind, subject), shared by every worker (revision 0110).
+
+    ``window_start`` is the current fixed window's start in whole seconds since the epoch,
+    ``hits`` the requests counted in it, ``previous_hits`` those of the window before,
+    ``touched_us`` the database's time of the last hit (microseconds since the epoch).
+    """
+
+    __tablename__ = "rate_limits"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(128), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger)
+    hits: Mapped[int] = mapped_column(Integer)
+    previous_hits: Mapped[int] = mapped_column(Integer)
+    touched_us: Mapped[int] = mapped_column(BigInteger)
