@@ -17,10 +17,10 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Path, Query, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Response
 from fastapi.responses import RedirectResponse
 
-from api.deps import ClockDep, SettingsDep, StoreDep
+from api.deps import ClockDep, SettingsDep, StoreDep, link_policy, rate_limited
 from api.web import i18n
 from api.web.render import PageRoute, render, translator
 from calendars.wording import join_names
@@ -30,7 +30,13 @@ from scheduler.services import links
 from scheduler.services.booking import zone_named
 from scheduler.services.links import LinkPage, Times
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# Every page of a link counts against that link's rate limit, shared by all workers (the counter
+# is keyed by a hash of the token, never the token itself).
+router = APIRouter(
+    route_class=PageRoute,
+    include_in_schema=False,
+    dependencies=[Depends(rate_limited("booking_link", path_param="token", policy=link_policy))],
+)
 
 Token = Annotated[str, Path(max_length=200)]
 Text = Annotated[str | None, Query(max_length=100)]

@@ -311,3 +311,21 @@ def test_marking_out_needs_a_session_and_its_csrf_token(
         )
     bad_day = http.get("/board/out", params={"attorney": attorney, "date": "Tuesday"})
     assert bad_day.status_code == 422 and "not a date" in bad_day.text
+
+
+def test_a_booking_link_is_rate_limited_across_workers(
+    demo: Store, demo_url: str, clock: FixedClock
+) -> None:
+    """Each link has its own budget, counted in the database; over it, a calm 429 page."""
+    settings = Settings(database_url=demo_url, base_url=BASE, rate_limit_per_link=5)
+    app = create_app(settings, store=demo, clock=clock)
+    with TestClient(app, raise_server_exceptions=False, base_url="https://testserver") as http:
+        _id, staff = key(demo, clock, "secretary")
+        token = new_link(http, staff, demo)["token"]
+        other = new_link(http, staff, demo)["token"]
+        statuses = [http.get(f"/book/{token}").status_code for _ in range(7)]
+        assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
+        refused = http.get(f"/book/{token}")
+        assert refused.headers["content-type"].startswith("text/html")
+        assert token not in refused.text
+        assert http.get(f"/book/{other}").status_code == 200  # another link is not affected
