@@ -8,8 +8,6 @@ except under ``CI=true``, where that is an error: CI must exercise both backends
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -17,15 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from scheduler.clock import FixedClock
 from scheduler.store import Store, make_engine, upgrade
 from scheduler.store.tables import Base
+from tests.pg import temporary_database
 
-DEFAULT_PG = "postgresql+psycopg://root@127.0.0.1:5432/test"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ("sqlite", "postgres")
 _backend_runs: Counter[str] = Counter()
 
@@ -46,28 +42,11 @@ def clock() -> FixedClock:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for this test session."""
-    admin_url = os.environ.get("SECRETARY_TEST_POSTGRES_URL", DEFAULT_PG)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"secretary_test_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # the server is down or refuses us
-        admin.dispose()
-        message = f"PostgreSQL at {make_url(admin_url).render_as_string()} is unreachable: {error}"
-        if IN_CI:
-            pytest.fail(f"CI requires PostgreSQL tests to run. {message}", pytrace=False)
-        pytest.skip(message)
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database("secretary_test") as database:
+        engine = make_engine(database.url)
+        upgrade(engine)
+        engine.dispose()
+        yield database.url
 
 
 def _truncate_all(store: Store) -> None:

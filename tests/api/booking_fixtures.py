@@ -7,8 +7,6 @@ fixtures into a test module with ``from tests.api.booking_fixtures import *``.
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -16,8 +14,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from scheduler.clock import FixedClock
@@ -28,31 +24,15 @@ from scheduler.services.firm import seed_demo_firm
 from scheduler.services.keys import create_api_key
 from scheduler.settings import Settings
 from scheduler.store import Store, make_engine, upgrade
-from tests.conftest import BACKENDS, DEFAULT_PG, IN_CI
+from tests.conftest import BACKENDS
+from tests.pg import temporary_database
 
 DEMO_NOW = "2026-12-07T13:00:00+00:00"
 
 
 def _postgres_database() -> Iterator[str]:
-    admin_url = os.environ.get("SECRETARY_TEST_POSTGRES_URL", DEFAULT_PG)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"secretary_booking_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        message = f"PostgreSQL is unreachable: {error}"
-        if IN_CI:
-            pytest.fail(f"CI requires PostgreSQL tests to run. {message}", pytrace=False)
-        pytest.skip(message)
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database("secretary_booking") as database:
+        yield database.url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -31,7 +30,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
@@ -43,7 +42,7 @@ from scheduler.services.firm import seed_demo_firm
 from scheduler.services.keys import create_api_key
 from scheduler.settings import Settings
 from scheduler.store import Store, make_engine, upgrade
-from tests.conftest import DEFAULT_PG, IN_CI
+from tests.pg import temporary_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -100,29 +99,12 @@ def seeded_sqlite(
 @pytest.fixture(scope="session")
 def postgres_demo_template(demo_firm: DemoFirm) -> Iterator[tuple[Engine, str]]:
     """A PostgreSQL database holding the demo firm, used as the template of each test's own."""
-    admin_url = os.environ.get("SECRETARY_TEST_POSTGRES_URL", DEFAULT_PG)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"secretary_webdemo_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # the server is down or refuses us
-        admin.dispose()
-        message = f"PostgreSQL is unreachable: {error}"
-        if IN_CI:
-            pytest.fail(f"CI requires PostgreSQL tests to run. {message}", pytrace=False)
-        pytest.skip(message)
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    _seed(url, demo_firm)
-    try:
-        yield admin, name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database("secretary_webdemo") as database:
+        engine = make_engine(database.url)
+        upgrade(engine)
+        engine.dispose()
+        _seed(database.url, demo_firm)
+        yield database.admin, database.name
 
 
 _copies = itertools.count(1)
