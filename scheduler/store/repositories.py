@@ -1570,11 +1570,9 @@ _NOW_US = {
     "postgresql": "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)",
     "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)",
 }
-_RATE_HIT = """
-INSERT INTO rate_limits (kind, subject, window_start, hits, previous_hits, touched_us)
-SELECT :kind, :subject, (n.us / 1000000 / :w) * :w, 1, 0, n.us
-FROM (SELECT {now} AS us{relax}) AS n
-WHERE true
+# The sliding window's arithmetic, shared by both counting statements: a hit in the current
+# window adds one; the first hit of a new window keeps the last window's count as "previous".
+_RATE_UPSERT = """
 ON CONFLICT (kind, subject) DO UPDATE SET
     previous_hits = CASE
         WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.previous_hits
@@ -1589,6 +1587,14 @@ ON CONFLICT (kind, subject) DO UPDATE SET
     touched_us = excluded.touched_us
 RETURNING hits, previous_hits, window_start, touched_us
 """
+_RATE_HIT = (
+    """
+INSERT INTO rate_limits (kind, subject, window_start, hits, previous_hits, touched_us)
+SELECT :kind, :subject, (n.us / 1000000 / :w) * :w, 1, 0, n.us
+FROM (SELECT {now} AS us{relax}) AS n
+WHERE true"""
+    + _RATE_UPSERT
+)
 # A counter is not firm data: on PostgreSQL a statement that is its own transaction (autocommit)
 # does not wait for its commit to reach the disk (losing the last few hits in a crash is
 # harmless). Inside a caller's transaction this would apply to the whole transaction, so it is
@@ -1610,21 +1616,9 @@ WITH k AS (
     SELECT 'api_key', 'key:' || k.id || ' (' || k.role || ')', (n.us / 1000000 / :w) * :w,
         1, 0, n.us
     FROM k, n
-    WHERE true
-    ON CONFLICT (kind, subject) DO UPDATE SET
-        previous_hits = CASE
-            WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.previous_hits
-            WHEN rate_limits.window_start = excluded.window_start - :w THEN rate_limits.hits
-            ELSE 0 END,
-        hits = CASE
-            WHEN rate_limits.window_start >= excluded.window_start THEN rate_limits.hits + 1
-            ELSE 1 END,
-        window_start = CASE
-            WHEN rate_limits.window_start > excluded.window_start THEN rate_limits.window_start
-            ELSE excluded.window_start END,
-        touched_us = excluded.touched_us
-    RETURNING hits, previous_hits, window_start, touched_us
-)
+    WHERE true"""
+    + _RATE_UPSERT
+    + """)
 SELECT (SELECT CAST(json_object_agg(name, version) AS text) FROM cache_versions),
     hit.hits, hit.previous_hits, hit.window_start, hit.touched_us
 FROM (SELECT 1) AS one LEFT JOIN hit ON true
