@@ -157,6 +157,13 @@ def _dominates(a: dict[str, int], b: dict[str, int]) -> bool:
     return all(a[p] >= b[p] for p in b)
 
 
+def _not_behind_in_priority_order(a: dict[str, int], b: dict[str, int]) -> bool:
+    """``a`` is at least as good as ``b`` in the format's strict order: compared level by
+    level from priority 5 down, the first level that differs decides."""
+    levels = sorted(b, key=int, reverse=True)
+    return [a[p] for p in levels] >= [b[p] for p in levels]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Batch-scheduling benchmark (issue 4).")
     parser.add_argument("--sizes", nargs="+", default=list(LIMITS), choices=list(LIMITS))
@@ -185,6 +192,9 @@ def main(argv: list[str] | None = None) -> None:
                     solver["scheduled_by_priority"], greedy["scheduled_by_priority"]
                 ),
                 "never_below_hinted_at_any_level": _dominates(
+                    solver["scheduled_by_priority"], hinted["scheduled_by_priority"]
+                ),
+                "not_behind_hinted_in_priority_order": _not_behind_in_priority_order(
                     solver["scheduled_by_priority"], hinted["scheduled_by_priority"]
                 ),
                 "within_time": solver["wall_seconds"] <= limit + 1.0,
