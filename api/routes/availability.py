@@ -70,6 +70,18 @@ def availability(
     ] = None,
     needs_room: bool = False,
     limit: Annotated[int, Query(ge=1, le=2000, description="At most this many slots.")] = 100,
+    booking_id: Annotated[
+        str | None,
+        Query(
+            alias="booking",
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+            description=(
+                "A booking these times would move (with `POST /v1/bookings/{id}/reschedule`): "
+                "its own time counts as free, so it can move by part of its length. A booking "
+                "the caller cannot see answers 404."
+            ),
+        ),
+    ] = None,
 ) -> Response:
     """Bookable slots, soonest first, in the caller's zone with offsets.
 
@@ -90,7 +102,9 @@ def availability(
     now = clock.now()
     versions = request_versions(request)
     with store.unit_of_work(readonly=True, versions=versions) as uow:
-        answer = booking.availability(uow, actor, now, meeting, start, end, tz=tz, limit=limit)
+        answer = booking.availability(
+            uow, actor, now, meeting, start, end, tz=tz, limit=limit, moving=booking_id
+        )
     if meeting.matter is not None or meeting.client is not None:
         with store.unit_of_work(versions=versions) as uow:
             booking.record_availability_query(uow, actor, now, meeting)

@@ -579,8 +579,11 @@ def availability(
     *,
     tz: str | None = None,
     limit: int = 100,
+    moving: str | None = None,
 ) -> AvailabilityAnswer:
-    """The bookable slots, soonest first, at most ``limit`` of them.
+    """The bookable slots, soonest first, at most ``limit`` of them. ``moving``: the id of an
+    appointment these slots would move, whose own time does not count as taken (a meeting can
+    move by part of its own length).
 
     Reads only; the audit entry (when a client or matter is named) is written by
     :func:`record_availability_query` in a short transaction of its own.
@@ -590,6 +593,8 @@ def availability(
     if not 1 <= limit <= 2000:
         raise InvalidInput("ask for 1 to 2000 slots", field="limit")
     plan = _plan(uow, actor, now, meeting, "attorney")
+    if moving is not None:
+        _visible_booking(uow, actor, moving)
     rooms, allowed = _office_rooms(uow, plan)
     facts = _load_facts(
         uow,
@@ -599,6 +604,7 @@ def availability(
         rooms=rooms,
         allowed_rooms=allowed,
         adverse=_adverse_clients(uow, plan),
+        exclude_appointment=moving,
     )
     slots = _slots(facts)
     return AvailabilityAnswer(
@@ -639,11 +645,14 @@ def create_hold(
     start: datetime,
     *,
     hold_minutes: int,
+    moving: str | None = None,
 ) -> Hold:
-    """Reserve an offered slot for ``hold_minutes``; nobody else is offered it meanwhile."""
+    """Reserve an offered slot for ``hold_minutes``; nobody else is offered it meanwhile.
+    ``moving``: the id of the appointment the slot is for, whose own time does not count."""
     start = instant(start, "start")
     plan = _plan(uow, actor, now, meeting, "attorneys" if meeting.mode == "all" else "pool")
-    slot = _decide(uow, plan, start, now, zone=caller_zone(uow, actor, None, plan.firm_zone))
+    zone = caller_zone(uow, actor, None, plan.firm_zone)
+    slot = _decide(uow, plan, start, now, exclude_appointment=moving, zone=zone)
     uow.holds.purge_expired(now)
     hold = Hold(
         id="hold-" + uuid.uuid4().hex[:20],

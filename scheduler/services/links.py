@@ -387,8 +387,20 @@ def free_times(
     def slots_between(lo: datetime, hi: datetime) -> list[Slot]:
         if hi <= lo:
             return []
-        answer = booking.availability(uow, actor, now, meeting, lo, hi, tz=zone.key, limit=2000)
-        return answer.slots
+        answer = booking.availability(
+            uow,
+            actor,
+            now,
+            meeting,
+            lo,
+            hi,
+            tz=zone.key,
+            limit=2000,
+            moving=booked.id if booked is not None else None,
+        )
+        if booked is None:
+            return answer.slots
+        return [s for s in answer.slots if s.start != booked.starts_at]  # where it is now
 
     def week_from(day: date) -> tuple[datetime, datetime]:
         lo = max(now, datetime.combine(day, time(0), tzinfo=zone))
@@ -457,10 +469,19 @@ def hold_time(
     """
     page = page_for(uow, link, now)
     _require_open(page, moving)
-    meeting = _meeting(link, page.booked if moving else None)
+    booked = page.booked if moving else None
+    meeting = _meeting(link, booked)
     start = booking.instant(start, "start")
     _check_horizon(uow, link, now, start)
-    return booking.create_hold(uow, actor_for(link), now, meeting, start, hold_minutes=hold_minutes)
+    return booking.create_hold(
+        uow,
+        actor_for(link),
+        now,
+        meeting,
+        start,
+        hold_minutes=hold_minutes,
+        moving=booked.id if booked is not None else None,
+    )
 
 
 def _check_horizon(uow: UnitOfWork, link: BookingLink, now: datetime, start: datetime) -> None:

@@ -69,6 +69,11 @@ def test_book_read_reschedule_cancel(api: TestClient, key_for, demo_store: Store
     assert slots[0]["start"] not in {
         s["start"] for s in offered(api, staff, matter["responsible_attorneys"][:1])
     }
+    # Times to move it to: its own time counts as free.
+    assert slots[0]["start"] in {
+        s["start"]
+        for s in offered(api, staff, matter["responsible_attorneys"][:1], booking=booking["id"])
+    }
     moved = api.post(
         f"/v1/bookings/{booking['id']}/reschedule",
         json={"start": slots[-1]["start"]},
@@ -217,6 +222,19 @@ def test_a_client_cannot_read_change_or_detect_another_clients_booking(
         headers=me,
     )
     assert other_client.status_code == 404
+    # Nor ask for times to move it to: the same 404 as for a booking that does not exist.
+    moving = {
+        "attorney": mine["responsible_attorneys"][0],
+        "duration_minutes": 60,
+        "client": mine["client"],
+        **WEEK,
+    }
+    real = api.get("/v1/availability", params={**moving, "booking": booked["id"]}, headers=me)
+    fake = api.get("/v1/availability", params={**moving, "booking": "apt-0000"}, headers=me)
+    assert real.status_code == fake.status_code == 404
+    assert real.json()["detail"].replace(booked["id"], "X") == fake.json()["detail"].replace(
+        "apt-0000", "X"
+    )
     with demo_store.unit_of_work(readonly=True) as uow:
         still = uow.appointments.get(booked["id"])
     assert still.status.value == "confirmed" and still.sequence == 0

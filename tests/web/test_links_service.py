@@ -169,6 +169,41 @@ def test_a_link_books_one_meeting_at_a_time(demo: Store, clock: FixedClock) -> N
         assert uow.appointments.get(booked.id).status is AppointmentStatus.CANCELLED
 
 
+def all_times(store: Store, link_id: str, now: datetime, **kw: Any) -> list[datetime]:
+    with store.unit_of_work(readonly=True) as uow:
+        times = links.free_times(uow, uow.links.get(link_id), now, NEW_YORK, **kw)
+    return [slot.start for _, slots in times.days for slot in slots]
+
+
+def test_a_meeting_moves_through_its_link_by_part_of_its_own_length(
+    demo: Store, clock: FixedClock
+) -> None:
+    now = clock.now()
+    chosen = pick(demo, spanish=False)
+    issued = issue(demo, now, chosen)
+    offered = all_times(demo, issued.id, now)
+    half_hour = timedelta(minutes=30)
+    # A time whose next half hour is free too: the 60-minute meeting can move by 30 minutes.
+    start = next(t for t in offered if t + half_hour in offered)
+    booked = book(demo, issued.id, now, start)
+    assert start + half_hour not in all_times(demo, issued.id, now, first_day=start.date())
+
+    moving = all_times(demo, issued.id, now, moving=True, first_day=start.date())
+    assert start + half_hour in moving and start not in moving  # not where it is now
+    with demo.unit_of_work() as uow:
+        link = uow.links.get(issued.id)
+        hold = links.hold_time(uow, link, now, start + half_hour, hold_minutes=10, moving=True)
+    with demo.unit_of_work() as uow:
+        moved = links.reschedule(
+            uow, uow.links.get(issued.id), now, start + half_hour, hold_id=hold.id
+        )
+    assert (moved.id, moved.starts_at, moved.sequence) == (booked.id, start + half_hour, 1)
+    with demo.unit_of_work(readonly=True) as uow:
+        assert uow.appointments.get(booked.id).starts_at == start + half_hour
+        with pytest.raises(NotFound):
+            links.held(uow, uow.links.get(issued.id), now, hold.id)
+
+
 def test_booking_and_tying_it_to_the_link_are_one_transaction(
     demo: Store, clock: FixedClock
 ) -> None:

@@ -50,6 +50,7 @@ def slots(
     client: str | None = None,
     matter: str | None = None,
     needs_room: bool = False,
+    moving: str | None = None,
 ) -> list[booking.Slot]:
     begin = start or clock.now()
     with store.unit_of_work(readonly=True) as uow:
@@ -68,6 +69,7 @@ def slots(
             begin,
             begin + timedelta(days=days),
             limit=2000,
+            moving=moving,
         ).slots
 
 

@@ -114,6 +114,14 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence(firm: Store, clock: Fi
 
 def test_a_meeting_can_be_moved_by_part_of_its_own_length(firm: Store, clock: FixedClock) -> None:
     created = json.loads(book(firm, clock, ny(2026, 12, 7, 9)).body)
+    # The slot list for moving it counts its own time as free; for anything else, as taken.
+    assert ny(2026, 12, 7, 9, 30) not in {s.start for s in slots(firm, clock, minutes=60)}
+    moving = {s.start for s in slots(firm, clock, minutes=60, moving=created["id"])}
+    assert {ny(2026, 12, 7, 9), ny(2026, 12, 7, 9, 30)} <= moving
+    theirs = {"actor": CLIENT_B, "client": "cli-b", "matter": "mat-b"}
+    assert slots(firm, clock, "att-b", **theirs)
+    with pytest.raises(NotFound):  # another client cannot use (or detect) it
+        slots(firm, clock, "att-b", **theirs, moving=created["id"])
     with firm.unit_of_work() as uow:
         moved = booking.reschedule(uow, STAFF, clock.now(), created["id"], ny(2026, 12, 7, 9, 30))
     assert json.loads(moved.body)["start"] == "2026-12-07T09:30:00-05:00"
