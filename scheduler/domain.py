@@ -217,6 +217,17 @@ class TimeOff:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomClosure:
+    """Time a room cannot be used (repairs, a room out for the day): nothing is booked in it."""
+
+    id: str
+    room_id: RoomId
+    starts_at: datetime
+    ends_at: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BusyBlock:
     """Time an attorney is committed elsewhere (a hearing, a deposition, an imported event).
 

@@ -33,6 +33,7 @@ from scheduler.domain import (
     MessageKind,
     OutboxMessage,
     Room,
+    RoomClosure,
     ScheduleJob,
     Span,
     TimeOff,
@@ -163,6 +164,13 @@ class TimeOffRepository(Protocol):
     def add(self, time_off: TimeOff) -> None: ...
     def get(self, time_off_id: str) -> TimeOff: ...
     def delete(self, time_off_id: str) -> None: ...
+
+
+class RoomClosureRepository(Protocol):
+    def list_between(
+        self, start: datetime, end: datetime, *, room_ids: Sequence[str] | None = None
+    ) -> list[RoomClosure]: ...
+    def add(self, closure: RoomClosure) -> None: ...
 
 
 class HoldRepository(Protocol):
@@ -332,6 +340,8 @@ class UnitOfWork(Protocol):
     def busy(self) -> BusyRepository: ...
     @property
     def time_off(self) -> TimeOffRepository: ...
+    @property
+    def room_closures(self) -> RoomClosureRepository: ...
     @property
     def docket(self) -> DocketRepository: ...
     @property

@@ -41,6 +41,7 @@ from scheduler.domain import (
     Attorney,
     ClosedDay,
     Matter,
+    RoomClosure,
     TimeOff,
     require_zone,
 )
@@ -340,6 +341,15 @@ def _problem_json(
         )
     rooms_used = {r for a in movable for r in _office_rooms(facts, a, exclude=out_room)}
     rooms_used |= {a.room_id for a in frozen if a.room_id}
+    room_closed: dict[str, list[Interval]] = {}
+    for closure in uow.room_closures.list_between(
+        facts.horizon.start, facts.horizon.end, room_ids=sorted(rooms_used)
+    ):
+        room_closed.setdefault(closure.room_id, []).append(
+            Interval(
+                max(closure.starts_at, facts.horizon.start), min(closure.ends_at, facts.horizon.end)
+            )
+        )
     today = now.astimezone(facts.firm_zone).date()
 
     def meeting(appt: Appointment, cands: list[str], movable_one: bool) -> dict[str, Any]:
@@ -390,7 +400,11 @@ def _problem_json(
         "granularity_minutes": int(GRID.total_seconds() // 60),
         "closed_dates": [d.isoformat() for d in facts.closed],
         "attorneys": attorneys,
-        "rooms": [{"id": r} for r in sorted(rooms_used)],
+        "rooms": [
+            {"id": r, "busy": [{"start": _iso(c.start), "end": _iso(c.end)} for c in closed]}
+            for r in sorted(rooms_used)
+            for closed in [room_closed.get(r, [])]
+        ],
         "meetings": meetings,
         "current": current,
         "frozen": [a.id for a in frozen],
@@ -775,7 +789,23 @@ def _record_absence(uow: UnitOfWork, request: ReplanRequest, plan: ReplanPlan) -
             )
             wrote = True
         return wrote
-    return False  # a room's unavailability has no record of its own; its meetings moved
+    assert request.scope.id is not None
+    room_id = request.scope.id
+    closures = uow.room_closures.list_between(
+        plan.blocked.start, plan.blocked.end, room_ids=[room_id]
+    )
+    if any(c.starts_at <= plan.blocked.start and plan.blocked.end <= c.ends_at for c in closures):
+        return False
+    uow.room_closures.add(
+        RoomClosure(
+            id=f"closure-{room_id}-{int(plan.blocked.start.timestamp())}",
+            room_id=room_id,
+            starts_at=plan.blocked.start,
+            ends_at=plan.blocked.end,
+            reason=request.reason.strip() or "Room out of use",
+        )
+    )
+    return True
 
 
 # --- JSON ---------------------------------------------------------------------------------------

@@ -374,10 +374,17 @@ class Explainer:
 
     def _taken(self, info: MeetingInfo) -> Explanation:
         inst = self.instance
-        frozen = self._frozen_occupancy()
-        starts, _ = frozen.options(info)
         able = [a for a, mask in zip(info.candidates, info.allowed, strict=True) if mask]
         who = self._names(able, info.need)
+        if info.needs_room and not Occupancy(inst).options(info)[0]:
+            rooms = [inst.problem.room_by_id[inst.rooms[r]].label for r in info.rooms]
+            return Explanation(
+                ROOM,
+                f"At every time that suits both the client and {who}, "
+                f"{_join(rooms, 'and')} {'is' if len(rooms) == 1 else 'are'} closed.",
+            )
+        frozen = self._frozen_occupancy()
+        starts, _ = frozen.options(info)
         if not starts:
             holders = sorted(self._blockers(info, frozen), key=lambda m: inst.meetings[m].spec.id)
             return Explanation(

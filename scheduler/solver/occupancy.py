@@ -3,8 +3,9 @@
 Each attorney keeps two sets of cells: ``core`` (cells inside placed meetings) and ``wide``
 (cells inside placed meetings widened by their own buffer). A meeting with buffer ``b`` may start
 at ``k`` when its stay widened by ``b`` misses ``core`` and its bare stay misses ``wide``: together
-that is exactly "the two meetings are at least max(a, b) apart". Rooms keep ``core`` only; the
-daily limit counts meetings per local date; opposing parties keep the separation.
+that is exactly "the two meetings are at least max(a, b) apart". Rooms keep ``core`` only,
+starting from the cells their busy times touch; the daily limit counts meetings per local date;
+opposing parties keep the separation.
 
 Greedy first-fit, the neighbourhood models of the search and the explanations all ask these
 questions, so they agree on what "free" means.
@@ -28,7 +29,7 @@ class Occupancy:
         self.by_room: list[set[int]] = [set() for _ in instance.rooms]
         self.core = [0] * n_att
         self.wide = [0] * n_att
-        self.room_core = [0] * len(instance.rooms)
+        self.room_core = list(instance.room_closed) or [0] * len(instance.rooms)
         self.day_count: dict[tuple[int, int], int] = {}
         self._day_starts = [[bits.first(mask) for _, mask in a.days] for a in instance.attorneys]
         for meeting, slot in slots:
@@ -77,7 +78,7 @@ class Occupancy:
                 self.day_count[(a, day)] -= 1
         if slot.room is not None:
             self.by_room[slot.room].discard(meeting)
-            core = 0
+            core = self.instance.room_closed[slot.room] if self.instance.room_closed else 0
             for other in self.by_room[slot.room]:
                 s = self.slots[other]
                 core |= bits.span(s.start, s.start + self.instance.meetings[other].length - 1)

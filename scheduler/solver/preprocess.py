@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from scheduler.availability import closed_day_intervals, local_dates, working_windows
 from scheduler.solver import bits
 from scheduler.solver.bits import Ranges
-from scheduler.solver.problem import AttorneySpec, MeetingSpec, Placement, Problem
+from scheduler.solver.problem import AttorneySpec, MeetingSpec, Placement, Problem, RoomSpec
 
 #: Earliness weight of a meeting that has a deadline (one without counts 1 per day of delay).
 DEADLINE_EARLINESS_WEIGHT = 3
@@ -106,6 +106,8 @@ class Instance:
     firm_days: list[tuple[date, int, int]]
     #: The index in ``firm_days`` of every position.
     day_at: list[int] = field(default_factory=list)
+    #: Per room, the cells its busy times touch (no meeting may use them).
+    room_closed: list[int] = field(default_factory=list)
 
     def day_mask(self, day: int) -> int:
         _, lo, hi = self.firm_days[day]
@@ -246,6 +248,17 @@ class Preprocessor:
             bits.subtract_ranges(bits.merge_ranges(cells), bits.merge_ranges(busy))
         )
 
+    def room_closed(self, room: RoomSpec, cells: int) -> int:
+        """Cells (grid steps) of the horizon that touch one of the room's busy times."""
+        step = self.step
+        closed = []
+        for b in room.busy:
+            lo = max(0, self.clock.floor(b.start) // step)
+            hi = min(cells - 1, (self.clock.ceil(b.end) - 1) // step)
+            if lo <= hi:
+                closed.append((lo, hi))
+        return bits.from_ranges(bits.merge_ranges(closed))
+
     def to_grid(self, minutes: Ranges) -> int:
         return bits.grid_positions(minutes, self.step)
 
@@ -318,6 +331,7 @@ class Preprocessor:
         )
         for day, (_, lo, hi) in enumerate(instance.firm_days):
             instance.day_at.extend([day] * (hi - lo + 1))
+        instance.room_closed = [self.room_closed(r, instance.cells) for r in problem.rooms]
         for info in meetings:
             options = info.any_allowed
             if options:

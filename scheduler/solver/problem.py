@@ -102,6 +102,7 @@ class _AttorneyDoc(_Doc):
 class _RoomDoc(_Doc):
     id: _Id
     name: _Str | None = None
+    busy: list[_SpanDoc] = Field(default_factory=list)
 
 
 class _MeetingDoc(_Doc):
@@ -183,6 +184,8 @@ class AttorneySpec:
 class RoomSpec:
     id: str
     name: str | None
+    #: Times the room cannot be used (closed for repairs, out for the day).
+    busy: tuple[Span, ...] = ()
 
     @property
     def label(self) -> str:
@@ -359,7 +362,14 @@ class _Checker:
         _no_duplicates([d.isoformat() for d in doc.closed_dates], "closed_dates", "date")
         attorneys = tuple(self._attorney(a, f"attorneys[{i}]") for i, a in enumerate(doc.attorneys))
         _no_duplicates([a.id for a in attorneys], "attorneys", "attorney id", suffix=".id")
-        rooms = tuple(RoomSpec(r.id, r.name) for r in doc.rooms)
+        rooms = tuple(
+            RoomSpec(
+                r.id,
+                r.name,
+                tuple(self._span(b, f"rooms[{i}].busy[{j}]") for j, b in enumerate(r.busy)),
+            )
+            for i, r in enumerate(doc.rooms)
+        )
         _no_duplicates([r.id for r in rooms], "rooms", "room id", suffix=".id")
         attorney_ids = {a.id for a in attorneys}
         room_ids = {r.id for r in rooms}

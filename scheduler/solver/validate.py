@@ -77,6 +77,7 @@ def check_placements(problem: Problem, placements: Sequence[Placement]) -> list[
         valid.append((p, meeting, end))
     out.extend(_check_attorneys_together(problem, valid))
     out.extend(_check_rooms_together(valid))
+    out.extend(_check_rooms_open(problem, valid))
     out.extend(_check_adverse(problem, valid))
     out.extend(_check_daily_limits(problem, valid))
     out.extend(_check_frozen(problem, {p.meeting: p for p, _, _ in valid}))
@@ -175,6 +176,20 @@ def _check_rooms_together(rows: list[Row]) -> list[Violation]:
                 out.append(
                     Violation("room-overlap", (m.id, n.id), f"{m.id} and {n.id} share room {room}")
                 )
+    return out
+
+
+def _check_rooms_open(problem: Problem, rows: list[Row]) -> list[Violation]:
+    out: list[Violation] = []
+    for p, m, end in rows:
+        if p.room is None or p.room not in problem.room_by_id:
+            continue
+        for busy in problem.room_by_id[p.room].busy:
+            if p.start < busy.end and busy.start < end:
+                out.append(
+                    Violation("room-busy", (m.id,), f"{m.id} is in room {p.room} while it is busy")
+                )
+                break
     return out
 
 

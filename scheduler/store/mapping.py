@@ -26,6 +26,7 @@ from scheduler.domain import (
     OutboxMessage,
     Role,
     Room,
+    RoomClosure,
     TimeOff,
     TriggerEvent,
     WebSession,
@@ -49,6 +50,7 @@ from scheduler.store.tables import (
     IdempotencyKeyRow,
     MatterRow,
     OutboxRow,
+    RoomClosureRow,
     RoomRow,
     TimeOffRow,
     TriggerEventRow,
@@ -249,6 +251,16 @@ def calendar_source_fill_row(row: CalendarSourceRow, source: CalendarSource) -> 
     row.poll_minutes = source.poll_minutes
     row.last_polled_at = source.last_polled_at
     row.last_error = source.last_error
+
+
+def room_closure_to_domain(row: RoomClosureRow) -> RoomClosure:
+    return RoomClosure(
+        id=row.id,
+        room_id=row.room_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        reason=row.reason,
+    )
 
 
 def time_off_to_domain(row: TimeOffRow) -> TimeOff:

@@ -59,6 +59,7 @@ from scheduler.domain import (
     MessageKind,
     OutboxMessage,
     Room,
+    RoomClosure,
     ScheduleJob,
     ScheduleJobStatus,
     Span,
@@ -92,6 +93,7 @@ from scheduler.store.tables import (
     MatterRow,
     MatterScreenRow,
     OutboxRow,
+    RoomClosureRow,
     RoomRow,
     ScheduleJobRow,
     TimeOffRow,
@@ -479,6 +481,25 @@ def _window_statement(dialect: str, attorneys: bool, rooms: bool, clients: bool)
                     a.status != "cancelled",
                 )
             )
+    if rooms:
+        # A closed room is taken for the time it is closed (kind "r" too: it occupies the room).
+        rc = RoomClosureRow
+        parts.append(
+            select(
+                tag("r"),
+                rc.room_id,
+                us(rc.starts_at),
+                us(rc.ends_at),
+                zero,
+                rc.id,
+                rc.room_id,
+                none_text,
+            ).where(
+                rc.room_id.in_(bindparam("rooms", expanding=True)),
+                rc.starts_at < hi,
+                rc.ends_at > lo,
+            )
+        )
     return union_all(*parts)
 
 
@@ -978,6 +999,32 @@ class SqlTimeOffRepository(_Repository):
         if row is None:
             raise NotFound("time off", time_off_id)
         self.session.delete(row)
+        self.session.flush()
+
+
+class SqlRoomClosureRepository(_Repository):
+    def list_between(
+        self, start: datetime, end: datetime, *, room_ids: Sequence[str] | None = None
+    ) -> list[RoomClosure]:
+        query = select(RoomClosureRow).where(
+            RoomClosureRow.starts_at < end, RoomClosureRow.ends_at > start
+        )
+        if room_ids is not None:
+            query = query.where(RoomClosureRow.room_id.in_(list(room_ids)))
+        rows = self.session.scalars(query.order_by(RoomClosureRow.starts_at))
+        return [mapping.room_closure_to_domain(r) for r in rows]
+
+    def add(self, closure: RoomClosure) -> None:
+        self.session.add(
+            RoomClosureRow(
+                id=closure.id,
+                room_id=closure.room_id,
+                starts_at=closure.starts_at,
+                ends_at=closure.ends_at,
+                reason=closure.reason,
+                created_at=_recorded_at(),
+            )
+        )
         self.session.flush()
 
 

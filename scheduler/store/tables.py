@@ -95,6 +95,18 @@ class TimeOffRow(Base):
     created_at: Mapped[datetime] = mapped_column()
 
 
+class RoomClosureRow(Base):
+    __tablename__ = "room_closures"
+    __table_args__ = (Index("ix_room_closures_room_starts", "room_id", "starts_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column()
+
+
 class CalendarSourceRow(Base):
     """Where an attorney's busy times come from: a file, a subscription URL, CalDAV, or by hand."""
 

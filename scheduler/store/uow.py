@@ -35,6 +35,7 @@ from scheduler.store.repositories import (
     SqlMatterRepository,
     SqlOutboxRepository,
     SqlRateLimitRepository,
+    SqlRoomClosureRepository,
     SqlRoomRepository,
     SqlScheduleJobRepository,
     SqlTimeOffRepository,
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
         self.appointments = SqlAppointmentRepository(session, view)
         self.busy = SqlBusyRepository(session, view)
         self.time_off = SqlTimeOffRepository(session, view)
+        self.room_closures = SqlRoomClosureRepository(session, view)
         self.docket = SqlDocketRepository(session, view)
         self.audit = SqlAuditRepository(session, view)
         self.api_keys = SqlApiKeyRepository(session, view)

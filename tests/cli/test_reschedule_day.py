@@ -19,6 +19,8 @@ from sqlalchemy import text
 
 from scheduler.availability import local_day_span, working_windows
 from scheduler.domain import Appointment, AppointmentStatus, MessageKind
+from scheduler.services import booking
+from scheduler.services.access import operator
 from scheduler.store import Store, make_engine
 from tests.cli.conftest import Run
 
@@ -290,3 +292,24 @@ def test_a_room_that_is_out_keeps_the_times_in_another_room(
     assert plan["moved"]
     kept = [m for m in plan["moved"] if m["new_start"] == m["old_start"]]
     assert kept and all(m["room"] != room for m in plan["moved"])
+
+    # Applied, the room stays out: the closure is recorded, and nothing is offered in it.
+    assert run("reschedule-day", day.isoformat(), "--room", room, "--apply", db=url).exit_code == 0
+    with store.unit_of_work(readonly=True) as uow:
+        (closure,) = uow.room_closures.list_between(NOW, NOW + timedelta(days=30), room_ids=[room])
+        location = uow.rooms.get(room).location
+        office = tuple(a.id for a in uow.attorneys.list() if a.office and a.office in location)
+        offered = booking.availability(
+            uow,
+            operator(),
+            NOW,
+            booking.Meeting(attorneys=office, duration_minutes=30, mode="any", needs_room=True),
+            closure.starts_at,
+            closure.ends_at,
+            limit=2000,
+        ).slots
+    assert offered and all(s.room != room for s in offered)
+    again = run("reschedule-day", day.isoformat(), "--room", room, "--apply", db=url)
+    assert again.exit_code == 0
+    with store.unit_of_work(readonly=True) as uow:  # applying twice records it once
+        assert len(uow.room_closures.list_between(closure.starts_at, closure.ends_at)) == 1

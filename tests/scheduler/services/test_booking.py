@@ -18,6 +18,7 @@ from scheduler.domain import (
     Deadline,
     MessageKind,
     Room,
+    RoomClosure,
     TimeOff,
 )
 from scheduler.errors import IdempotencyMismatch, InvalidInput, NotFound, SlotUnavailable
@@ -318,6 +319,21 @@ def test_rooms_and_adverse_parties_in_the_office(firm: Store, clock: FixedClock)
     assert json.loads(stored.body)["room"] == "room-1"
     # Without a room (a video call) the separation does not apply.
     book(firm, clock, ny(2026, 12, 8, 13), attorneys=("att-b",), client="cli-b", matter="mat-c")
+
+
+def test_a_closed_room_is_neither_offered_nor_booked(firm: Store, clock: FixedClock) -> None:
+    with firm.unit_of_work() as uow:
+        uow.room_closures.add(
+            RoomClosure("closure-1", "room-1", ny(2026, 12, 7, 12), ny(2026, 12, 7, 15), "Repairs")
+        )
+        uow.commit()
+    offered = {s.start for s in slots(firm, clock, days=1, needs_room=True)}
+    assert ny(2026, 12, 7, 11) in offered and ny(2026, 12, 7, 15) in offered
+    assert not any(ny(2026, 12, 7, 11, 1) <= t < ny(2026, 12, 7, 15) for t in offered)
+    assert ny(2026, 12, 7, 13) in {s.start for s in slots(firm, clock, days=1)}  # no room needed
+    with pytest.raises(SlotUnavailable, match="no conference room"):
+        book(firm, clock, ny(2026, 12, 7, 13), needs_room=True)
+    book(firm, clock, ny(2026, 12, 7, 13))  # a video call needs no room
 
 
 def test_the_database_is_the_backstop_should_the_check_ever_be_wrong(

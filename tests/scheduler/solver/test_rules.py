@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
+from scheduler.errors import InvalidInput
+from scheduler.solver import parse_problem
 from tests.scheduler.solver.builders import (
     at,
     attorney,
@@ -206,6 +210,35 @@ def test_one_room_holds_one_meeting_at_a_time() -> None:
 def test_a_meeting_without_a_room_to_use() -> None:
     data = problem([meeting("m", needs_room=True)], rooms=0)
     assert missing(run(data)[1], "m")["code"] == "ROOM"
+
+
+def test_a_busy_room_is_not_used() -> None:
+    data = problem(
+        [
+            meeting("m1", ["a1"], needs_room=True, priority=4),
+            meeting("m2", ["a2"], needs_room=True),
+        ],
+        two_attorneys_at_nine(),
+        rooms=2,
+        days=1,
+    )
+    data["rooms"][0]["busy"] = [window(0, "08:00", "09:30")]
+    body = run(data)[1]
+    assert placed(body, "m1")["room"] == "r2"  # type: ignore[index]
+    assert "m1 (priority 4)" in missing(body, "m2")["reason"]
+    data["rooms"] = [data["rooms"][0]]  # r1 alone, busy until 9:30: neither fits at 9:00
+    body = run(data)[1]
+    for m in ("m1", "m2"):
+        entry = missing(body, m)
+        assert entry["code"] == "ROOM" and "r1 is closed" in entry["reason"], entry
+
+
+def test_a_room_busy_time_that_ends_before_it_starts_is_refused() -> None:
+    data = problem([meeting("m", needs_room=True)], rooms=1)
+    data["rooms"][0]["busy"] = [{"start": at(0, "10:00"), "end": at(0, "09:00")}]
+    with pytest.raises(InvalidInput) as refused:
+        parse_problem(data)
+    assert refused.value.field == "rooms[0].busy[0].end"
 
 
 # --- Opposing parties ---------------------------------------------------------------------------

@@ -3,39 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 
 from scheduler.solver import Placement, check_placements, check_result, parse_problem
 from tests.scheduler.solver.builders import at, attorney, meeting, problem
 
+
+def _with_busy_room(data: dict[str, Any]) -> dict[str, Any]:
+    data["rooms"][1]["busy"] = [{"start": at(1, "09:00"), "end": at(1, "12:00")}]
+    return data
+
+
 PROBLEM = parse_problem(
-    problem(
-        [
-            meeting("m1", ["a1", "a2"], needs_room=True, client="acme", adverse_clients=["globex"]),
-            meeting("m2", ["a1"], buffer_minutes=30, client="globex", needs_room=True),
-            meeting("m3", ["a2"], matter="mat-9", deadline=at(1, "12:00")),
-            meeting(
-                "m4",
-                ["a1", "a2"],
-                attorneys_needed=2,
-                windows=[{"start": at(2, "13:00"), "end": at(2, "15:00")}],
-            ),
-            meeting("m5", ["a2"], earliest_start=at(3, "10:00"), rooms=None),
-        ],
-        [
-            attorney(
-                "a1",
-                hours=["09:00-12:00", "13:00-17:00"],
-                max_meetings_per_day=2,
-                busy=[{"start": at(0, "15:00"), "end": at(0, "16:00")}],
-            ),
-            attorney("a2", timezone="America/Chicago", screened_matters=["mat-x"]),
-        ],
-        rooms=2,
-        closed_dates=["2026-12-11"],
-        current=[{"meeting": "m5", "start": at(3, "11:00"), "attorneys": ["a2"]}],
-        frozen=["m5"],
+    _with_busy_room(
+        problem(
+            [
+                meeting(
+                    "m1", ["a1", "a2"], needs_room=True, client="acme", adverse_clients=["globex"]
+                ),
+                meeting("m2", ["a1"], buffer_minutes=30, client="globex", needs_room=True),
+                meeting("m3", ["a2"], matter="mat-9", deadline=at(1, "12:00")),
+                meeting(
+                    "m4",
+                    ["a1", "a2"],
+                    attorneys_needed=2,
+                    windows=[{"start": at(2, "13:00"), "end": at(2, "15:00")}],
+                ),
+                meeting("m5", ["a2"], earliest_start=at(3, "10:00"), rooms=None),
+            ],
+            [
+                attorney(
+                    "a1",
+                    hours=["09:00-12:00", "13:00-17:00"],
+                    max_meetings_per_day=2,
+                    busy=[{"start": at(0, "15:00"), "end": at(0, "16:00")}],
+                ),
+                attorney("a2", timezone="America/Chicago", screened_matters=["mat-x"]),
+            ],
+            rooms=2,
+            closed_dates=["2026-12-11"],
+            current=[{"meeting": "m5", "start": at(3, "11:00"), "attorneys": ["a2"]}],
+            frozen=["m5"],
+        )
     )
 )
 
@@ -77,6 +88,7 @@ def test_a_valid_plan_passes() -> None:
         (broken(0, p("m1", at(0, "09:00"), ["a1"], None)), "room"),
         (broken(2, p("m3", at(1, "10:00"), ["a2"], "r1")), "room"),
         (broken(0, p("m1", at(0, "09:45"), ["a2"], "r2")), "room-overlap"),
+        (broken(0, p("m1", at(1, "11:30"), ["a1"], "r2")), "room-busy"),  # r2 busy 9-12
         (broken(1, p("m2", at(0, "10:15"), ["a1"], "r2")), "attorney-overlap"),  # 15 < 30 min apart
         (broken(1, p("m2", at(0, "10:15"), ["a1"], "r2")), "adverse"),
         (broken(2, p("m3", at(3, "09:00"), ["a2"])), "deadline"),
