@@ -304,7 +304,8 @@ def _problem_json(
         facts.horizon.start, facts.horizon.end, attorney_ids=sorted(people)
     ):
         busy_of[off.attorney_id].append(Interval(off.starts_at, off.ends_at))
-    for hold in uow.holds.list_active(facts.horizon.start, facts.horizon.end, now):
+    holds = uow.holds.list_active(facts.horizon.start, facts.horizon.end, now)
+    for hold in holds:
         for attorney_id in hold.attorney_ids:
             if attorney_id in busy_of:
                 busy_of[attorney_id].append(Interval(hold.starts_at, hold.ends_at))
@@ -341,15 +342,17 @@ def _problem_json(
         )
     rooms_used = {r for a in movable for r in _office_rooms(facts, a, exclude=out_room)}
     rooms_used |= {a.room_id for a in frozen if a.room_id}
-    room_closed: dict[str, list[Interval]] = {}
+    # Rooms are busy while closed, and while a client holds one to confirm a booking.
+    room_busy: dict[str, list[Interval]] = {}
     for closure in uow.room_closures.list_between(
         facts.horizon.start, facts.horizon.end, room_ids=sorted(rooms_used)
     ):
-        room_closed.setdefault(closure.room_id, []).append(
-            Interval(
-                max(closure.starts_at, facts.horizon.start), min(closure.ends_at, facts.horizon.end)
-            )
+        room_busy.setdefault(closure.room_id, []).append(
+            Interval(closure.starts_at, closure.ends_at)
         )
+    for hold in holds:
+        if hold.room_id in rooms_used:
+            room_busy.setdefault(hold.room_id, []).append(Interval(hold.starts_at, hold.ends_at))
     today = now.astimezone(facts.firm_zone).date()
 
     def meeting(appt: Appointment, cands: list[str], movable_one: bool) -> dict[str, Any]:
@@ -401,9 +404,15 @@ def _problem_json(
         "closed_dates": [d.isoformat() for d in facts.closed],
         "attorneys": attorneys,
         "rooms": [
-            {"id": r, "busy": [{"start": _iso(c.start), "end": _iso(c.end)} for c in closed]}
+            {
+                "id": r,
+                "busy": [
+                    {"start": _iso(i.start), "end": _iso(i.end)}
+                    for i in sorted(room_busy.get(r, []))
+                    if i.end > facts.horizon.start and i.start < facts.horizon.end
+                ],
+            }
             for r in sorted(rooms_used)
-            for closed in [room_closed.get(r, [])]
         ],
         "meetings": meetings,
         "current": current,
