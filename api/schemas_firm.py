@@ -102,6 +102,31 @@ class TimeOffOut(BaseModel):
     reason: str
 
 
+class RoomClosureIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "start": "2026-12-15T08:00:00-05:00",
+                "end": "2026-12-15T13:00:00-05:00",
+                "reason": "Carpet cleaning",
+            }
+        },
+    )
+
+    start: Instant
+    end: Instant
+    reason: str = Field(default="", max_length=200)
+
+
+class RoomClosureOut(BaseModel):
+    id: str
+    room: str
+    start: datetime
+    end: datetime
+    reason: str
+
+
 class ClientIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

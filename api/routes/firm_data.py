@@ -20,6 +20,8 @@ from api.schemas_firm import (
     ClosedDayIO,
     MatterIn,
     MatterPatch,
+    RoomClosureIn,
+    RoomClosureOut,
     RoomIn,
     RoomPatch,
     TimeOffIn,
@@ -34,6 +36,7 @@ from scheduler.domain import (
     Language,
     Matter,
     Room,
+    RoomClosure,
     TimeOff,
     WeeklyHours,
 )
@@ -276,6 +279,57 @@ def update_room(
 ) -> Any:
     """Change a room."""
     return RoomPublic.of(firm.update_room(uow, actor, clock.now(), room_id, _changes(body)))
+
+
+def _closure(entry: RoomClosure) -> RoomClosureOut:
+    return RoomClosureOut(
+        id=entry.id,
+        room=entry.room_id,
+        start=entry.starts_at,
+        end=entry.ends_at,
+        reason=entry.reason,
+    )
+
+
+@router.get("/rooms/{room_id}/closures", response_model=Page[RoomClosureOut])
+def list_room_closures(
+    room_id: PathId,
+    uow: ReadUowDep,
+    actor: ActorDep,
+    clock: ClockDep,
+    start: Annotated[datetime | None, Query(description="Default: now.")] = None,
+    end: Annotated[datetime | None, Query(description="Default: a year on.")] = None,
+) -> Any:
+    """The times a room is closed (staff). Nothing is offered or booked in a closed room."""
+    lo = start or clock.now()
+    hi = end or firm.check_instant(lo, "start") + timedelta(days=366)
+    items = [_closure(c) for c in firm.list_room_closures(uow, actor, room_id, lo, hi)]
+    return Page(data=items, count=len(items))
+
+
+@router.post(
+    "/rooms/{room_id}/closures",
+    response_model=RoomClosureOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(409),
+)
+def add_room_closure(
+    room_id: PathId, body: RoomClosureIn, uow: UowDep, actor: ActorDep, clock: ClockDep
+) -> Any:
+    """Close a room for a time (repairs, an event). Meetings already booked in it then must move
+    first (`secretary reschedule-day --room`, which also records the closure): 409 otherwise."""
+    return _closure(
+        firm.add_room_closure(uow, actor, clock.now(), room_id, body.start, body.end, body.reason)
+    )
+
+
+@router.delete("/rooms/{room_id}/closures/{closure_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_room_closure(
+    room_id: PathId, closure_id: PathId, uow: UowDep, actor: ActorDep, clock: ClockDep
+) -> Response:
+    """Open a closed room again."""
+    firm.delete_room_closure(uow, actor, clock.now(), room_id, closure_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 # --- Closed days ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from scheduler.domain import (
     Matter,
     Role,
     Room,
+    RoomClosure,
     TimeOff,
     require_utc,
     require_zone,
@@ -412,6 +413,66 @@ def update_room(
     record(uow, actor, now, "update", "room", room_id, ",".join(sorted(changes)))
     uow.commit()
     return after
+
+
+def list_room_closures(
+    uow: UnitOfWork, actor: Actor, room_id: str, start: datetime, end: datetime
+) -> list[RoomClosure]:
+    """The times a room is closed (staff)."""
+    require_staff(actor)
+    uow.rooms.get(room_id)
+    lo, hi = check_instant(start, "start"), check_instant(end, "end")
+    return uow.room_closures.list_between(lo, hi, room_ids=[room_id])
+
+
+def add_room_closure(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    room_id: str,
+    start: datetime,
+    end: datetime,
+    reason: str = "",
+) -> RoomClosure:
+    """Close a room for a time; nothing is offered or booked in it then. Meetings already in it
+    must move first (``secretary reschedule-day --room``): a closure over them is refused."""
+    require_staff(actor)
+    uow.rooms.get(room_id)
+    lo, hi = check_instant(start, "start"), check_instant(end, "end")
+    if hi <= lo:
+        raise InvalidInput("the end must come after the start", field="end")
+    if hi - lo > timedelta(days=366):
+        raise InvalidInput("close a room for at most a year at once", field="end")
+    inside = uow.appointments.list_between(lo, hi, room_ids=[room_id])
+    if inside:
+        raise Conflict(
+            f"{len(inside)} meeting(s) are booked in this room then; move them first "
+            f"(secretary reschedule-day --room {room_id})."
+        )
+    closure = RoomClosure(
+        id=f"closure-{secrets.token_hex(6)}",
+        room_id=room_id,
+        starts_at=lo,
+        ends_at=hi,
+        reason=check_text(reason, "reason", limit=200, required=False),
+    )
+    uow.room_closures.add(closure)
+    record(uow, actor, now, "create", "room_closure", closure.id, f"room={room_id}")
+    uow.commit()
+    return closure
+
+
+def delete_room_closure(
+    uow: UnitOfWork, actor: Actor, now: datetime, room_id: str, closure_id: str
+) -> None:
+    """Open a closed room again."""
+    require_staff(actor)
+    closure = uow.room_closures.get(closure_id)
+    if closure.room_id != room_id:
+        raise NotFound("room closure", closure_id)
+    uow.room_closures.delete(closure_id)
+    record(uow, actor, now, "delete", "room_closure", closure_id, f"room={room_id}")
+    uow.commit()
 
 
 def list_closed_days(

@@ -1027,6 +1027,19 @@ class SqlRoomClosureRepository(_Repository):
         )
         self.session.flush()
 
+    def get(self, closure_id: str) -> RoomClosure:
+        row = self.session.get(RoomClosureRow, closure_id)
+        if row is None:
+            raise NotFound("room closure", closure_id)
+        return mapping.room_closure_to_domain(row)
+
+    def delete(self, closure_id: str) -> None:
+        row = self.session.get(RoomClosureRow, closure_id)
+        if row is None:
+            raise NotFound("room closure", closure_id)
+        self.session.delete(row)
+        self.session.flush()
+
 
 class SqlHoldRepository(_Repository):
     def add(self, hold: Hold) -> None:

@@ -3,10 +3,12 @@ the slot list."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from scheduler.clock import FixedClock
 from scheduler.store import Store
 from tests.api.booking_fixtures import *  # noqa: F403  (module-scoped demo firm per backend)
 
@@ -173,3 +175,67 @@ def test_matters_with_adverse_parties_and_walls(api: TestClient, key_for: Any) -
     assert refused.status_code == 409 and "upcoming meeting" in refused.json()["detail"]
     walled = key_for("attorney", attorney_id=others[0])
     assert api.get(f"/v1/matters/{made['id']}", headers=walled).status_code == 404
+
+
+def test_a_room_closed_for_a_time_is_not_offered(
+    api: TestClient, key_for: Any, demo_store: Store, module_clock: FixedClock
+) -> None:
+    staff = key_for("secretary")
+    made = api.post(
+        "/v1/attorneys",
+        json={
+            "id": "att-boston",
+            "name": "Nora Boston",
+            "email": "nora.boston@hargrove-vance.example",
+            "timezone": "America/New_York",
+            "working_hours": {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+            "office": "Boston",
+        },
+        headers=staff,
+    )
+    assert made.status_code == 201, made.text
+    room = api.post(
+        "/v1/rooms",
+        json={"id": "room-boston", "name": "Harbor", "location": "Boston"},
+        headers=staff,
+    )
+    assert room.status_code == 201, room.text
+    in_room = {"needs_room": True}
+    assert "2027-01-04T10:00:00-05:00" in slots(api, staff, "att-boston", **in_room)
+    morning = {"start": "2027-01-04T09:00:00-05:00", "end": "2027-01-04T12:00:00-05:00"}
+    closed = api.post(
+        "/v1/rooms/room-boston/closures", json={**morning, "reason": "Painting"}, headers=staff
+    )
+    assert closed.status_code == 201, closed.text
+    assert closed.json()["room"] == "room-boston"
+    offered = slots(api, staff, "att-boston", **in_room)
+    assert offered[0] == "2027-01-04T12:00:00-05:00"  # the room is closed all morning
+    assert "2027-01-04T10:00:00-05:00" in slots(api, staff, "att-boston")  # a video call
+    listed = api.get("/v1/rooms/room-boston/closures", params=WEEK, headers=staff).json()
+    assert [c["reason"] for c in listed["data"]] == ["Painting"]
+
+    client = key_for("client", client_id="cli-001")
+    assert (
+        api.post("/v1/rooms/room-boston/closures", json=morning, headers=client).status_code == 403
+    )
+    assert (
+        api.post("/v1/rooms/room-nowhere/closures", json=morning, headers=staff).status_code == 404
+    )
+    backwards = {"start": morning["end"], "end": morning["start"]}
+    refused = api.post("/v1/rooms/room-boston/closures", json=backwards, headers=staff)
+    assert refused.status_code == 422 and refused.json()["field"] == "end"
+    with demo_store.unit_of_work(readonly=True) as uow:  # a room with a meeting booked in it
+        now = module_clock.now()
+        around = uow.appointments.list_between(now, now + timedelta(days=30))
+        booked = next(a for a in around if a.room_id)
+    over = {"start": booked.starts_at.isoformat(), "end": booked.ends_at.isoformat()}
+    conflict = api.post(f"/v1/rooms/{booked.room_id}/closures", json=over, headers=staff)
+    assert conflict.status_code == 409 and "reschedule-day --room" in conflict.json()["detail"]
+
+    path = f"/v1/rooms/room-boston/closures/{closed.json()['id']}"
+    assert api.delete(path, headers=staff).status_code == 204
+    assert api.delete(path, headers=staff).status_code == 404
+    assert "2027-01-04T10:00:00-05:00" in slots(api, staff, "att-boston", **in_room)
+    with demo_store.unit_of_work(readonly=True) as uow:
+        actions = {(e.action, e.entity_type) for e in uow.audit.list(limit=500)}
+    assert {("create", "room_closure"), ("delete", "room_closure")} <= actions
