@@ -28,6 +28,7 @@ from api.schemas_firm import (
     TimeOffOut,
     WorkingHoursIO,
 )
+from scheduler.clock import Clock
 from scheduler.domain import (
     AdverseParty,
     Attorney,
@@ -122,6 +123,14 @@ def set_working_hours(
     )
 
 
+def _window(
+    clock: Clock, start: datetime | None, end: datetime | None
+) -> tuple[datetime, datetime]:
+    """A listing's window: from ``start`` (default now) to ``end`` (default a year on)."""
+    lo = start or clock.now()
+    return lo, end or firm.check_instant(lo, "start") + timedelta(days=366)
+
+
 def _time_off(entry: TimeOff) -> TimeOffOut:
     return TimeOffOut(
         id=entry.id,
@@ -142,8 +151,7 @@ def list_time_off(
     end: Annotated[datetime | None, Query(description="Default: a year on.")] = None,
 ) -> Any:
     """An attorney's time off (staff, and the attorney themself)."""
-    lo = start or clock.now()
-    hi = end or firm.check_instant(lo, "start") + timedelta(days=366)
+    lo, hi = _window(clock, start, end)
     items = [_time_off(t) for t in firm.list_time_off(uow, actor, attorney_id, lo, hi)]
     return Page(data=items, count=len(items))
 
@@ -301,8 +309,7 @@ def list_room_closures(
     end: Annotated[datetime | None, Query(description="Default: a year on.")] = None,
 ) -> Any:
     """The times a room is closed (staff). Nothing is offered or booked in a closed room."""
-    lo = start or clock.now()
-    hi = end or firm.check_instant(lo, "start") + timedelta(days=366)
+    lo, hi = _window(clock, start, end)
     items = [_closure(c) for c in firm.list_room_closures(uow, actor, room_id, lo, hi)]
     return Page(data=items, count=len(items))
 

@@ -215,6 +215,17 @@ def check_instant(moment: datetime, field: str) -> datetime:
     return utc_moment
 
 
+def check_span(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """A span of time someone or something is away: instants in UTC, end after start, a year
+    at most (errors name ``start`` or ``end``)."""
+    lo, hi = check_instant(start, "start"), check_instant(end, "end")
+    if hi <= lo:
+        raise InvalidInput("the end must come after the start", field="end")
+    if hi - lo > timedelta(days=366):
+        raise InvalidInput("give at most a year at once", field="end")
+    return lo, hi
+
+
 def _time_off_visible(actor: Actor, attorney_id: str) -> None:
     if actor.sees_firm or (actor.role is Role.ATTORNEY and actor.attorney_id == attorney_id):
         return
@@ -243,11 +254,7 @@ def add_time_off(
     """Block time off; bookings already in it are not moved (see the re-plan command)."""
     _time_off_visible(actor, attorney_id)
     uow.attorneys.get(attorney_id)
-    lo, hi = check_instant(start, "start"), check_instant(end, "end")
-    if hi <= lo:
-        raise InvalidInput("the end must come after the start", field="end")
-    if hi - lo > timedelta(days=366):
-        raise InvalidInput("enter at most a year of time off at once", field="end")
+    lo, hi = check_span(start, end)
     entry = TimeOff(
         id=f"off-{secrets.token_hex(6)}",
         attorney_id=attorney_id,
@@ -438,11 +445,7 @@ def add_room_closure(
     must move first (``secretary reschedule-day --room``): a closure over them is refused."""
     require_staff(actor)
     uow.rooms.get(room_id)
-    lo, hi = check_instant(start, "start"), check_instant(end, "end")
-    if hi <= lo:
-        raise InvalidInput("the end must come after the start", field="end")
-    if hi - lo > timedelta(days=366):
-        raise InvalidInput("close a room for at most a year at once", field="end")
+    lo, hi = check_span(start, end)
     inside = uow.appointments.list_between(lo, hi, room_ids=[room_id])
     if inside:
         raise Conflict(
