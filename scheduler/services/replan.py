@@ -253,11 +253,11 @@ def _earliest(facts: _Facts, appt: Appointment, now: datetime) -> datetime:
     return datetime.fromtimestamp(-(-moment.timestamp() // step) * step, UTC)
 
 
-def _office_rooms(facts: _Facts, appointment: Appointment, *, exclude: str | None) -> list[str]:
+def _office_rooms(facts: _Facts, appointment: Appointment) -> list[str]:
     if appointment.room_id is None:
         return []
     location = facts.rooms.get(appointment.room_id, "")
-    return [r for r, loc in facts.rooms.items() if loc == location and r != exclude]
+    return [r for r, loc in facts.rooms.items() if loc == location]
 
 
 def _qualified(facts: _Facts, appointment: Appointment, out: str | None) -> list[str]:
@@ -340,9 +340,10 @@ def _problem_json(
                 ),
             }
         )
-    rooms_used = {r for a in movable for r in _office_rooms(facts, a, exclude=out_room)}
+    rooms_used = {r for a in movable for r in _office_rooms(facts, a)}
     rooms_used |= {a.room_id for a in frozen if a.room_id}
-    # Rooms are busy while closed, and while a client holds one to confirm a booking.
+    # Rooms are busy while closed, while a client holds one to confirm a booking, and (the one that
+    # is out) for the time it is out: its meetings may move to it on another day.
     room_busy: dict[str, list[Interval]] = {}
     for closure in uow.room_closures.list_between(
         facts.horizon.start, facts.horizon.end, room_ids=sorted(rooms_used)
@@ -353,6 +354,8 @@ def _problem_json(
     for hold in holds:
         if hold.room_id in rooms_used:
             room_busy.setdefault(hold.room_id, []).append(Interval(hold.starts_at, hold.ends_at))
+    if out_room is not None:  # the room that is out, for the time it is out
+        room_busy.setdefault(out_room, []).append(facts.blocked)
     today = now.astimezone(facts.firm_zone).date()
 
     def meeting(appt: Appointment, cands: list[str], movable_one: bool) -> dict[str, Any]:
@@ -371,9 +374,7 @@ def _problem_json(
             "adverse_clients": list(matter.adverse_client_ids),
         }
         if appt.room_id is not None:
-            doc["rooms"] = (
-                _office_rooms(facts, appt, exclude=out_room) if movable_one else [appt.room_id]
-            )
+            doc["rooms"] = _office_rooms(facts, appt) if movable_one else [appt.room_id]
         if movable_one:
             deadline = _matter_deadline(uow, matter, today, facts.firm_zone)
             if deadline is not None:
@@ -457,7 +458,7 @@ def _frozen_context(uow: UnitOfWork, facts: _Facts, candidates: dict[str, list[s
     """Every other live appointment that can interact with the moved ones, frozen as it is."""
     affected_ids = {a.id for a in facts.affected}
     people = sorted({x for c in candidates.values() for x in c})
-    rooms = sorted({r for a in facts.affected for r in _office_rooms(facts, a, exclude=None)})
+    rooms = sorted({r for a in facts.affected for r in _office_rooms(facts, a)})
     adverse = {c for a in facts.affected for c in facts.matters[a.matter_id].adverse_client_ids}
     found: dict[str, Appointment] = {}
     for appt in uow.appointments.list_between(
