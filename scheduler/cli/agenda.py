@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
+from scheduler.availability import local_day_span
 from scheduler.cli.app import app, console, context, print_json
 from scheduler.errors import InvalidInput
 from scheduler.services.access import operator
@@ -34,6 +35,16 @@ def agenda_json(agenda: Agenda) -> dict[str, Any]:
     return {
         "date": agenda.day.isoformat(),
         "attorneys": [_attorney_json(entry, agenda) for entry in agenda.attorneys],
+        "rooms_closed": [
+            {
+                "room": c.room_id,
+                "name": agenda.room_names.get(c.room_id, c.room_id),
+                "start": _local(c.starts_at, agenda.firm_zone),
+                "end": _local(c.ends_at, agenda.firm_zone),
+                "reason": c.reason,
+            }
+            for c in agenda.rooms_closed
+        ],
     }
 
 
@@ -88,6 +99,18 @@ def _hm(moment: datetime, zone: ZoneInfo) -> str:
 
 def _print(agenda: Agenda) -> None:
     console.print(f"[bold]Agenda for {agenda.day:%A %d %B %Y}[/]")
+    zone = agenda.firm_zone
+    today = local_day_span(agenda.day, zone)
+    for c in agenda.rooms_closed:
+        name = agenda.room_names.get(c.room_id, c.room_id)
+        lo, hi = max(c.starts_at, today.start), min(c.ends_at, today.end)
+        when = (
+            "all day"
+            if (lo, hi) == (today.start, today.end)
+            else f"{_hm(lo, zone)}-{_hm(hi, zone)} {lo.astimezone(zone).tzname()}"
+        )
+        why = f" ({c.reason})" if c.reason else ""
+        console.print(f"Room closed: {name}, {when}{why}")
     for entry in agenda.attorneys:
         zone = entry.zone
         abbr = entry.span.start.astimezone(zone).tzname()

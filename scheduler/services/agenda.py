@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.availability import local_day_span, working_windows
-from scheduler.domain import Appointment, Attorney, Deadline, Matter
+from scheduler.domain import Appointment, Attorney, Deadline, Matter, RoomClosure, require_zone
 from scheduler.intervals import Interval, merge, subtract
 from scheduler.ports import UnitOfWork
 from scheduler.services.access import Actor, record, require_staff
@@ -52,6 +52,9 @@ class Agenda:
     client_names: dict[str, str]
     matter_titles: dict[str, str]
     room_names: dict[str, str]
+    #: Rooms closed at some time of the day (in the firm's zone), and that zone.
+    rooms_closed: list[RoomClosure] = field(default_factory=list)
+    firm_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
 
 def day_agenda(
@@ -70,6 +73,10 @@ def day_agenda(
         else uow.attorneys.list(active_only=True)
     )
     matters = {m.id: m for m in uow.matters.list()}
+    firm = uow.firm.find()
+    firm_zone = require_zone(firm.timezone) if firm else ZoneInfo("UTC")
+    firm_day = local_day_span(day, firm_zone)
+    rooms_closed = uow.room_closures.list_between(firm_day.start, firm_day.end)
     days: list[AttorneyDay] = []
     for attorney in attorneys:
         zone = ZoneInfo(attorney.timezone)
@@ -100,7 +107,7 @@ def day_agenda(
             )
             if attorney.id in d.responsible_attorneys and d.status == "open"
         ]
-        entry.conflicts = _conflicts(entry, working, matters)
+        entry.conflicts = _conflicts(entry, working, matters, rooms_closed)
         days.append(entry)
     record(uow, actor, now, "view", "agenda", day.isoformat(), f"{len(days)} attorney(s)")
     uow.commit()
@@ -111,11 +118,16 @@ def day_agenda(
         client_names={a.client_id: uow.clients.get(a.client_id).name for a in appointments},
         matter_titles={a.matter_id: matters[a.matter_id].title for a in appointments},
         room_names={r.id: r.name for r in uow.rooms.list()},
+        rooms_closed=rooms_closed,
+        firm_zone=firm_zone,
     )
 
 
 def _conflicts(
-    entry: AttorneyDay, working: list[Interval], matters: dict[str, Matter]
+    entry: AttorneyDay,
+    working: list[Interval],
+    matters: dict[str, Matter],
+    rooms_closed: list[RoomClosure],
 ) -> list[Conflict]:
     found: list[Conflict] = []
     ordered = sorted(entry.appointments, key=lambda a: a.starts_at)
@@ -127,6 +139,11 @@ def _conflicts(
             found.append(Conflict(appt.id, "overlaps a busy block"))
         if any(t.overlaps(slot) for t in entry.time_off):
             found.append(Conflict(appt.id, "during time off"))
+        if any(
+            c.room_id == appt.room_id and Interval(c.starts_at, c.ends_at).overlaps(slot)
+            for c in rooms_closed
+        ):
+            found.append(Conflict(appt.id, "its room is closed then"))
         matter = matters.get(appt.matter_id)
         if matter is not None and matter.is_screened(entry.attorney.id):
             found.append(Conflict(appt.id, "attorney is screened from this matter"))

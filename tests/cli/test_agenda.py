@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from scheduler.domain import BusyBlock
+from scheduler.domain import BusyBlock, RoomClosure
 from scheduler.store import Store, make_engine
 from tests.cli.conftest import Run
 from tests.factories import appointment, seed_small_firm
@@ -60,11 +60,17 @@ def test_one_attorney_and_the_conflicts_flagged(run: Run, sqlite_url: str) -> No
         )
         uow.appointments.add(appointment(nine.replace(hour=14, minute=30), 60))  # on the hearing
         uow.appointments.add(appointment(nine.replace(hour=23), 30))  # 18:00: after hours
+        uow.appointments.add(appointment(nine.replace(hour=16), 60, room_id="room-1"))  # 11:00
+        # A closure written behind the services' back (they refuse one over a booked meeting).
+        uow.room_closures.add(
+            RoomClosure("closure-1", "room-1", nine.replace(hour=16), nine.replace(hour=18))
+        )
         uow.commit()
     store.dispose()
     result = run("agenda", MONDAY, "--attorney", "att-a", "--json", db=sqlite_url)
     [entry] = json.loads(result.stdout)["attorneys"]
     assert sorted(c["reason"] for c in entry["conflicts"]) == [
+        "its room is closed then",
         "outside working hours",
         "overlaps a busy block",
     ]
@@ -73,6 +79,7 @@ def test_one_attorney_and_the_conflicts_flagged(run: Run, sqlite_url: str) -> No
     ]
     readable = run("agenda", MONDAY, "--attorney", "att-a", db=sqlite_url)
     assert "CONFLICT" in readable.stdout
+    assert "Room closed: Hudson Conference Room, 11:00-13:00 EST" in readable.stdout
 
 
 def test_agenda_bad_input(run: Run, sqlite_url: str) -> None:

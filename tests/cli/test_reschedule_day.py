@@ -314,6 +314,9 @@ def test_a_room_that_is_out_keeps_the_times_in_another_room(
             limit=2000,
         ).slots
     assert offered and all(s.room != room for s in offered)
+    agenda = json.loads(run("agenda", day.isoformat(), "--json", db=url).stdout)
+    assert [c["room"] for c in agenda["rooms_closed"]] == [room]
+    assert "Room closed:" in run("agenda", day.isoformat(), db=url).stdout
     again = run("reschedule-day", day.isoformat(), "--room", room, "--apply", db=url)
     assert again.exit_code == 0
     with store.unit_of_work(readonly=True) as uow:  # applying twice records it once
