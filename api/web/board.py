@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse
 from api.deps import ClockDep, SettingsDep, StoreDep
 from api.web.render import PageRoute, render, translator
 from calendars.wording import format_clock, format_day, join_names, zone_name
-from scheduler.domain import Language, require_zone
+from scheduler.domain import Language, RoomClosure, require_zone
 from scheduler.errors import InvalidInput, NotAllowed, Unauthenticated
 from scheduler.services import sessions
 from scheduler.services.access import Actor
@@ -260,10 +260,24 @@ def _board_context(board: Board, csrf: str, notice: str | None) -> dict[str, Any
         "columns": columns,
         "deadlines": deadlines,
         "week_label": f"{_short_day(monday)} – {_short_day(sunday)}",
+        "rooms_closed": [
+            {"name": name, "when": _closed_when(board, c), "reason": c.reason}
+            for name, c in board.rooms_closed
+        ],
         "prev_url": f"/board?date={board.day - timedelta(days=1)}",
         "next_url": f"/board?date={board.day + timedelta(days=1)}",
         "notice": notice,
     }
+
+
+def _closed_when(board: Board, closure: RoomClosure) -> str:
+    """The part of the board's day a room is closed, on the firm's clock."""
+    midnight, next_midnight = board.day_span
+    lo, hi = max(closure.starts_at, midnight), min(closure.ends_at, next_midnight)
+    if (lo, hi) == (midnight, next_midnight):
+        return "All day"
+    start, end = lo.astimezone(board.zone), hi.astimezone(board.zone)
+    return f"{format_clock(start, EN)}–{format_clock(end, EN)}"
 
 
 @router.get("/board")

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.availability import closed_day_intervals, working_windows
-from scheduler.domain import Appointment, Attorney, Deadline, require_zone
+from scheduler.domain import Appointment, Attorney, Deadline, RoomClosure, require_zone
 from scheduler.intervals import Interval
 from scheduler.ports import UnitOfWork
 from scheduler.services.access import Actor, record, require_staff
@@ -61,6 +61,15 @@ class Board:
     last_hour: int
     closed: bool
     firm_name: str = ""
+    #: Rooms closed at some time of the day: (room name, closure).
+    rooms_closed: list[tuple[str, RoomClosure]] = field(default_factory=list)
+
+    @property
+    def day_span(self) -> tuple[datetime, datetime]:
+        """The board's day on the firm's clock: its two midnights (UTC)."""
+        midnight = datetime.combine(self.day, time(0), tzinfo=self.zone).astimezone(UTC)
+        following = self.day + timedelta(days=1)
+        return midnight, datetime.combine(following, time(0), tzinfo=self.zone).astimezone(UTC)
 
     @property
     def start(self) -> datetime:
@@ -163,6 +172,9 @@ def day_board(uow: UnitOfWork, actor: Actor, now: datetime, day: date) -> Board:
         last_hour=last,
         closed=bool(closed_days),
         firm_name=firm.name,
+        rooms_closed=[
+            (rooms.get(c.room_id, c.room_id), c) for c in uow.room_closures.list_between(lo, hi)
+        ],
     )
 
 

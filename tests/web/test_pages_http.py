@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from scheduler.clock import FixedClock
-from scheduler.domain import Role
+from scheduler.domain import Role, RoomClosure
 from scheduler.errors import NotFound
 from scheduler.services.access import operator
 from scheduler.services.keys import create_api_key, revoke_api_key
@@ -206,9 +206,19 @@ def test_the_board_signs_in_with_a_staff_key_only(
     assert stored is not None and stored.api_key_id == key_id
     assert stored.expires_at == clock.now() + timedelta(hours=12)
 
+    assert "Rooms closed today" not in http.get("/board?date=2026-12-08").text
+    with demo.unit_of_work() as uow:  # a room closed for the morning
+        room = uow.rooms.list()[0]
+        eight = datetime(2026, 12, 8, 13, tzinfo=UTC)  # 08:00 in New York
+        uow.room_closures.add(
+            RoomClosure("closure-x", room.id, eight, eight + timedelta(hours=4), "Repairs")
+        )
+        uow.commit()
     board = http.get("/board?date=2026-12-08")
     assert board.status_code == 200 and "Tuesday, December 8, 2026" in board.text
     assert "Deadlines this week" in board.text
+    assert "Rooms closed today" in board.text and room.name in board.text
+    assert "8:00 AM–12:00 PM" in board.text and "Repairs" in board.text
     assert "style-src-attr 'unsafe-inline'" in board.headers["content-security-policy"]
 
     # Sign-out needs the session's CSRF token; without it nothing happens.
