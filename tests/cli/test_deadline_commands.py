@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Run
+from tests.scheduler.test_deadline_cases import CASES
 
 
 def test_deadline_answers_with_steps(run: Run) -> None:
@@ -37,6 +38,22 @@ def test_deadline_json_has_due_steps_and_citations(run: Run) -> None:
     assert body["due"] == "2026-03-20"
     assert isinstance(body["steps"], list) and body["steps"]
     assert "Code Civ. Proc. 1005(b)" in body["citations"]
+
+
+def test_the_command_answers_every_hand_worked_case(run: Run) -> None:
+    """The single-period command, as a user runs it, over the whole table of hand-worked cases
+    (tests/scheduler/test_deadline_cases.py)."""
+    wrong = []
+    for jurisdiction, trigger, days, court_days, before, service, expected, why in CASES:
+        args = ["deadline", "--jurisdiction", jurisdiction.value, "--trigger", trigger]
+        args += ["--days", str(days), "--service", service.value, "--json"]
+        args += ["--court-days"] * court_days + ["--before"] * before
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        body = json.loads(result.stdout)
+        if body["due"] != expected or not body["steps"] or not body["citations"]:
+            wrong.append((args, body["due"], expected, why))
+    assert wrong == []
 
 
 @pytest.mark.parametrize(
