@@ -123,6 +123,10 @@ def set_working_hours(
     )
 
 
+WindowStart = Annotated[datetime | None, Query(description="Default: now.")]
+WindowEnd = Annotated[datetime | None, Query(description="Default: a year on.")]
+
+
 def _window(
     clock: Clock, start: datetime | None, end: datetime | None
 ) -> tuple[datetime, datetime]:
@@ -147,8 +151,8 @@ def list_time_off(
     uow: ReadUowDep,
     actor: ActorDep,
     clock: ClockDep,
-    start: Annotated[datetime | None, Query(description="Default: now.")] = None,
-    end: Annotated[datetime | None, Query(description="Default: a year on.")] = None,
+    start: WindowStart = None,
+    end: WindowEnd = None,
 ) -> Any:
     """An attorney's time off (staff, and the attorney themself)."""
     lo, hi = _window(clock, start, end)
@@ -305,8 +309,8 @@ def list_room_closures(
     uow: ReadUowDep,
     actor: ActorDep,
     clock: ClockDep,
-    start: Annotated[datetime | None, Query(description="Default: now.")] = None,
-    end: Annotated[datetime | None, Query(description="Default: a year on.")] = None,
+    start: WindowStart = None,
+    end: WindowEnd = None,
 ) -> Any:
     """The times a room is closed (staff). Nothing is offered or booked in a closed room."""
     lo, hi = _window(clock, start, end)
