@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -14,16 +14,28 @@ from scheduler.cli.app import app, console, context, print_json
 from scheduler.errors import InvalidInput
 from scheduler.services.access import operator
 from scheduler.services.agenda import Agenda, AttorneyDay, day_agenda
-from scheduler.store import open_store
+from scheduler.settings import Settings
+from scheduler.store import Store, open_store
 
 
-def parse_day(text: str, option: str) -> date:
+def parse_day(text: str, option: str, today: date | None = None) -> date:
+    """A date as YYYY-MM-DD, or (given ``today``) the words "today" and "tomorrow"."""
+    word = text.strip().lower()
+    if today is not None and word in ("today", "tomorrow"):
+        return today if word == "today" else today + timedelta(days=1)
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"'{text}' is not a date; write it as YYYY-MM-DD", field=option
+            f"'{text}' is not a date; write it as YYYY-MM-DD, today or tomorrow", field=option
         ) from None
+
+
+def firm_today(store: Store, settings: Settings, now: datetime) -> date:
+    """Today's date on the firm's clock (its zone as recorded, else the configured default)."""
+    with store.unit_of_work(readonly=True) as uow:
+        firm = uow.firm.find()
+    return now.astimezone(ZoneInfo(firm.timezone if firm else settings.firm_timezone)).date()
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -166,7 +178,8 @@ def _print(agenda: Agenda) -> None:
 def agenda(
     ctx: typer.Context,
     day: Annotated[
-        str | None, typer.Argument(help="The day, YYYY-MM-DD (default: today in the firm's zone).")
+        str | None,
+        typer.Argument(help="The day: YYYY-MM-DD, today or tomorrow (default: today)."),
     ] = None,
     attorney: Annotated[
         list[str] | None, typer.Option("--attorney", help="Only this attorney (repeatable).")
@@ -180,11 +193,10 @@ def agenda(
     cli = context(ctx)
     settings = cli.settings()
     now = cli.clock.now()
-    the_day = (
-        parse_day(day, "DATE") if day else now.astimezone(ZoneInfo(settings.firm_timezone)).date()
-    )
     store = open_store(settings.database_url)
     try:
+        today = firm_today(store, settings, now)
+        the_day = parse_day(day, "DATE", today) if day else today
         with store.unit_of_work() as uow:
             result = day_agenda(uow, operator(), the_day, now, attorney_ids=attorney or None)
     finally:

@@ -11,7 +11,7 @@ from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scheduler.cli.agenda import parse_day
+from scheduler.cli.agenda import firm_today, parse_day
 from scheduler.cli.app import app, console, context, err_console, print_json
 from scheduler.errors import InvalidInput
 from scheduler.services.access import operator
@@ -99,7 +99,9 @@ def _print(plan: ReplanPlan) -> None:
 @app.command("reschedule-day")
 def reschedule_day(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help="The day that is lost, YYYY-MM-DD.")],
+    day: Annotated[
+        str, typer.Argument(help="The day that is lost: YYYY-MM-DD, today or tomorrow.")
+    ],
     attorney: Annotated[
         str | None, typer.Option("--attorney", help="The attorney who is out.")
     ] = None,
@@ -150,15 +152,8 @@ def reschedule_day(
         )
     if time_limit is not None and not 0.1 <= time_limit <= 300:
         raise InvalidInput("give the solver between 0.1 and 300 seconds", field="--time-limit")
-    request = ReplanRequest(
-        day=parse_day(day, "DATE"),
-        scope=_scope(attorney, room, office),
-        start=_clock_time(from_, "--from"),
-        end=_clock_time(to, "--to"),
-        reason=reason,
-        within_court_days=within,
-        allow_reassign=allow_reassign,
-    )
+    scope = _scope(attorney, room, office)
+    start, end = _clock_time(from_, "--from"), _clock_time(to, "--to")
     cli = context(ctx)
     settings = cli.settings()
     now = cli.clock.now()
@@ -166,6 +161,15 @@ def reschedule_day(
     store = open_store(settings.database_url)
     show = console.is_terminal and not as_json
     try:
+        request = ReplanRequest(
+            day=parse_day(day, "DATE", firm_today(store, settings, now)),
+            scope=scope,
+            start=start,
+            end=end,
+            reason=reason,
+            within_court_days=within,
+            allow_reassign=allow_reassign,
+        )
         with Bar(
             SpinnerColumn(),
             TextColumn("{task.description}"),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from scheduler.domain import BusyBlock, RoomClosure
 from scheduler.store import Store, make_engine
@@ -85,3 +86,21 @@ def test_one_attorney_and_the_conflicts_flagged(run: Run, sqlite_url: str) -> No
 def test_agenda_bad_input(run: Run, sqlite_url: str) -> None:
     assert run("agenda", "7/12/2026", db=sqlite_url).exit_code == 2
     assert run("agenda", MONDAY, "--attorney", "att-nobody", db=sqlite_url).exit_code == 1
+
+
+def test_today_and_tomorrow_on_the_firms_clock(run: Run, sqlite_url: str) -> None:
+    firm = ["--name", "Tasman Law", "--address", "1 Queen St, Auckland", "--email", "a@t.example"]
+    made = run("firm", "set", *firm, "--timezone", "Pacific/Auckland", db=sqlite_url)
+    assert made.exit_code == 0, made.output
+
+    def today() -> date:  # the firm's zone as recorded, not the configured default
+        return datetime.now(ZoneInfo("Pacific/Auckland")).date()
+
+    before = today()
+    tomorrow = json.loads(run("agenda", "tomorrow", "--json", db=sqlite_url).stdout)["date"]
+    default = json.loads(run("agenda", "--json", db=sqlite_url).stdout)["date"]
+    after = today()
+    assert tomorrow in {(d + timedelta(days=1)).isoformat() for d in (before, after)}
+    assert default in {d.isoformat() for d in (before, after)}
+    refused = run("agenda", "someday", db=sqlite_url)
+    assert refused.exit_code == 2 and "today or tomorrow" in refused.output
