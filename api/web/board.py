@@ -23,6 +23,7 @@ from api.web.render import PageRoute, render, translator
 from calendars.wording import format_clock, format_day, join_names, zone_name
 from scheduler.domain import Language, RoomClosure, require_zone
 from scheduler.errors import InvalidInput, NotAllowed, Unauthenticated
+from scheduler.intervals import Interval, clip
 from scheduler.services import sessions
 from scheduler.services.access import Actor
 from scheduler.services.board import Board, day_board, week_of
@@ -272,11 +273,10 @@ def _board_context(board: Board, csrf: str, notice: str | None) -> dict[str, Any
 
 def _closed_when(board: Board, closure: RoomClosure) -> str:
     """The part of the board's day a room is closed, on the firm's clock."""
-    midnight, next_midnight = board.day_span
-    lo, hi = max(closure.starts_at, midnight), min(closure.ends_at, next_midnight)
-    if (lo, hi) == (midnight, next_midnight):
+    (part,) = clip([Interval(closure.starts_at, closure.ends_at)], board.day_span)
+    if part == board.day_span:
         return "All day"
-    start, end = lo.astimezone(board.zone), hi.astimezone(board.zone)
+    start, end = part.start.astimezone(board.zone), part.end.astimezone(board.zone)
     return f"{format_clock(start, EN)}–{format_clock(end, EN)}"
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from scheduler.availability import local_day_span
 from scheduler.cli.app import app, console, context, print_json
 from scheduler.errors import InvalidInput
+from scheduler.intervals import Interval, clip
 from scheduler.services.access import operator
 from scheduler.services.agenda import Agenda, AttorneyDay, day_agenda
 from scheduler.settings import Settings
@@ -115,11 +116,11 @@ def _print(agenda: Agenda) -> None:
     today = local_day_span(agenda.day, zone)
     for c in agenda.rooms_closed:
         name = agenda.room_names.get(c.room_id, c.room_id)
-        lo, hi = max(c.starts_at, today.start), min(c.ends_at, today.end)
+        (part,) = clip([Interval(c.starts_at, c.ends_at)], today)
         when = (
             "all day"
-            if (lo, hi) == (today.start, today.end)
-            else f"{_hm(lo, zone)}-{_hm(hi, zone)} {lo.astimezone(zone).tzname()}"
+            if part == today
+            else f"{_hm(part.start, zone)}-{_hm(part.end, zone)} {part.start.astimezone(zone):%Z}"
         )
         why = f" ({c.reason})" if c.reason else ""
         console.print(f"Room closed: {name}, {when}{why}")

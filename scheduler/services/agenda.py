@@ -76,7 +76,10 @@ def day_agenda(
     firm = uow.firm.find()
     firm_zone = require_zone(firm.timezone) if firm else ZoneInfo("UTC")
     firm_day = local_day_span(day, firm_zone)
-    rooms_closed = uow.room_closures.list_between(firm_day.start, firm_day.end)
+    # Attorneys' days in other zones reach up to a day either side of the firm's.
+    closures = uow.room_closures.list_between(
+        firm_day.start - timedelta(days=1), firm_day.end + timedelta(days=1)
+    )
     days: list[AttorneyDay] = []
     for attorney in attorneys:
         zone = ZoneInfo(attorney.timezone)
@@ -107,7 +110,7 @@ def day_agenda(
             )
             if attorney.id in d.responsible_attorneys and d.status == "open"
         ]
-        entry.conflicts = _conflicts(entry, working, matters, rooms_closed)
+        entry.conflicts = _conflicts(entry, working, matters, closures)
         days.append(entry)
     record(uow, actor, now, "view", "agenda", day.isoformat(), f"{len(days)} attorney(s)")
     uow.commit()
@@ -118,7 +121,7 @@ def day_agenda(
         client_names={a.client_id: uow.clients.get(a.client_id).name for a in appointments},
         matter_titles={a.matter_id: matters[a.matter_id].title for a in appointments},
         room_names={r.id: r.name for r in uow.rooms.list()},
-        rooms_closed=rooms_closed,
+        rooms_closed=[c for c in closures if Interval(c.starts_at, c.ends_at).overlaps(firm_day)],
         firm_zone=firm_zone,
     )
 

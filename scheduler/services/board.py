@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.availability import closed_day_intervals, working_windows
+from scheduler.availability import closed_day_intervals, local_day_span, working_windows
 from scheduler.domain import Appointment, Attorney, Deadline, RoomClosure, require_zone
 from scheduler.intervals import Interval
 from scheduler.ports import UnitOfWork
@@ -65,11 +65,9 @@ class Board:
     rooms_closed: list[tuple[str, RoomClosure]] = field(default_factory=list)
 
     @property
-    def day_span(self) -> tuple[datetime, datetime]:
-        """The board's day on the firm's clock: its two midnights (UTC)."""
-        midnight = datetime.combine(self.day, time(0), tzinfo=self.zone).astimezone(UTC)
-        following = self.day + timedelta(days=1)
-        return midnight, datetime.combine(following, time(0), tzinfo=self.zone).astimezone(UTC)
+    def day_span(self) -> Interval:
+        """The board's day on the firm's clock, midnight to midnight."""
+        return local_day_span(self.day, self.zone)
 
     @property
     def start(self) -> datetime:
