@@ -12,9 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import ActorDep, ClockDep, UowDep
 from api.schemas import Page
 from scheduler.courtdays import Jurisdiction, check_in_range
+from scheduler.domain import require_zone
 from scheduler.rules import MAX_DAYS, PeriodRequest, ServiceMethod, chain, compute, get_event
 from scheduler.rules import events as list_events
 from scheduler.rules import rules as list_rules
+from scheduler.rules.hours import MAX_HOURS, HourRequest, compute_hours
 from scheduler.services import docket
 
 router = APIRouter(prefix="/v1", tags=["deadlines"])
@@ -67,6 +69,47 @@ class ComputeResponse(BaseModel):
         description="Points where the law is unsettled and the date the other reading gives; "
         "the answer is always the earlier date."
     )
+    notes: list[str]
+
+
+class HoursRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "jurisdiction": "US-FED",
+                "trigger": "2026-03-06T17:00:00-05:00",
+                "hours": 48,
+                "timezone": "America/New_York",
+            }
+        },
+    )
+
+    jurisdiction: str = Field(description="US-FED (FRCP 6(a)(2)); state courts count days.")
+    trigger: dt.datetime = Field(description="The moment the period runs from, with its offset.")
+    hours: int = Field(description=f"The length of the period, 1 to {MAX_HOURS} hours.")
+    timezone: str = Field(description="The court's clock (an IANA zone), for 'the same time'.")
+    closures: list[date] = Field(
+        default_factory=list,
+        description="Days the clerk's office was inaccessible (FRCP 6(a)(3)(B)).",
+    )
+
+
+class HoursAlternative(BaseModel):
+    question: str
+    due: dt.datetime
+
+
+class HoursResponse(BaseModel):
+    jurisdiction: str
+    trigger: dt.datetime
+    hours: int
+    timezone: str
+    due: dt.datetime = Field(description="When the period ends, on the court's clock.")
+    due_weekday: str
+    steps: list[str] = Field(description="How the time was found, in plain language.")
+    citations: list[str]
+    unsettled: list[HoursAlternative]
     notes: list[str]
 
 
@@ -205,6 +248,32 @@ def compute_deadline(body: ComputeRequest, actor: ActorDep) -> ComputeResponse:
         court_days=request.court_days,
         before=request.before,
         service=request.service.value,
+        **result.to_json(),
+    )
+
+
+@router.post("/deadlines/compute-hours", response_model=HoursResponse)
+def compute_deadline_in_hours(body: HoursRequest, actor: ActorDep) -> HoursResponse:
+    """Compute a period stated in hours (FRCP 6(a)(2)): the same as `secretary deadline --hours
+    N --json`."""
+    del actor  # any key may compute; nothing confidential is read
+    zone = require_zone(body.timezone, field="timezone")
+    request = HourRequest(
+        jurisdiction=Jurisdiction.parse(body.jurisdiction),
+        trigger=body.trigger,
+        hours=body.hours,
+        zone=zone,
+        closures=tuple(
+            (check_in_range(d, field="closures"), "closure entered for this computation")
+            for d in body.closures
+        ),
+    )
+    result = compute_hours(request)
+    return HoursResponse(
+        jurisdiction=request.jurisdiction.value,
+        trigger=body.trigger.astimezone(zone),
+        hours=body.hours,
+        timezone=zone.key,
         **result.to_json(),
     )
 

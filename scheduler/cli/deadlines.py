@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +16,7 @@ from rich.table import Table
 
 from scheduler.cli.app import app, console, context, print_json
 from scheduler.courtdays import Jurisdiction, long_date, parse_date
+from scheduler.domain import require_zone
 from scheduler.errors import InvalidInput
 from scheduler.rules import (
     Computation,
@@ -35,6 +36,8 @@ FLAG_NAMES = {
     "jurisdiction": "--jurisdiction",
     "trigger": "--trigger",
     "days": "--days",
+    "hours": "--hours",
+    "timezone": "--tz",
     "service": "--service",
     "event": "--event",
     "date": "--date",
@@ -100,10 +103,22 @@ def deadline(
     trigger: Annotated[
         str,
         typer.Option(
-            "--trigger", help="The day the period runs from (or, with --before, back from)."
+            "--trigger",
+            help="The day the period runs from (or, with --before, back from); with --hours, "
+            "the time: YYYY-MM-DDTHH:MM, on the court's clock unless an offset is given.",
         ),
     ],
-    days: Annotated[int, typer.Option("--days", help="The length of the period.")],
+    days: Annotated[int | None, typer.Option("--days", help="The length of the period.")] = None,
+    hours: Annotated[
+        int | None,
+        typer.Option("--hours", help="A period stated in hours (FRCP 6(a)(2)), instead of --days."),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz", help="The court's clock for --hours (default: SECRETARY_FIRM_TIMEZONE)."
+        ),
+    ] = None,
     court_days: Annotated[
         bool, typer.Option("--court-days", help="Count court days instead of calendar days.")
     ] = False,
@@ -119,6 +134,18 @@ def deadline(
 
     Example: [bold]secretary deadline --jurisdiction US-FED --trigger 2026-03-02 --days 21[/]
     """
+    if (days is None) == (hours is None):
+        raise InvalidInput("give the period as --days N or as --hours N", field="--days")
+    if hours is not None:
+        if court_days or before or service != "personal":
+            raise InvalidInput(
+                "a period in hours runs forward from the event itself: --court-days, --before "
+                "and --service apply to periods in days",
+                field="--hours",
+            )
+        _deadline_in_hours(jurisdiction, trigger, hours, tz, closed, as_json)
+        return
+    assert days is not None
     with _flags():
         request = PeriodRequest(
             jurisdiction=Jurisdiction.parse(jurisdiction),
@@ -144,6 +171,59 @@ def deadline(
         )
         return
     _print_computation("Deadline", computation)
+
+
+def _deadline_in_hours(
+    jurisdiction: str,
+    trigger: str,
+    hours: int,
+    tz: str | None,
+    closed: list[str] | None,
+    as_json: bool,
+) -> None:
+    from scheduler.rules.hours import HourRequest, compute_hours
+    from scheduler.settings import Settings
+
+    with _flags():
+        zone = require_zone(tz or Settings().firm_timezone, field="timezone")
+        try:
+            if "T" not in trigger.upper():
+                raise ValueError("a date alone")
+            moment = datetime.fromisoformat(trigger.strip())
+        except ValueError:
+            raise InvalidInput(
+                f"'{trigger}' is not a time; a period in hours runs from a moment: write it as "
+                "YYYY-MM-DDTHH:MM",
+                field="trigger",
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        request = HourRequest(
+            Jurisdiction.parse(jurisdiction), moment, hours, zone, _closures(closed)
+        )
+        computation = compute_hours(request)
+    if as_json:
+        print_json(
+            {
+                "jurisdiction": request.jurisdiction.value,
+                "trigger": moment.astimezone(zone).isoformat(),
+                "hours": hours,
+                "timezone": zone.key,
+                **computation.to_json(),
+            }
+        )
+        return
+    due = computation.due
+    console.print(
+        f"[bold]Deadline[/]: {long_date(due.date())} at {due:%H:%M} {due.tzname()} "
+        f"({due.isoformat()})",
+        highlight=False,
+    )
+    for number, step in enumerate(computation.steps, 1):
+        console.print(f"  {number}. {step}", highlight=False, markup=False)
+    for note in computation.notes:
+        console.print(f"  Note: {note}", highlight=False, markup=False)
+    console.print(f"  Citations: {'; '.join(computation.citations)}", highlight=False, markup=False)
 
 
 @app.command("deadlines")

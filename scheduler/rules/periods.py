@@ -312,7 +312,7 @@ class _Trace:
         return tuple(self.steps)
 
 
-def _open_words(calendar: CourtCalendar, day: date) -> str:
+def open_words(calendar: CourtCalendar, day: date) -> str:
     """How a day the court counts as open reads in a step."""
     holiday = calendar.holiday_on(day)
     if holiday is not None and not holiday.settled and not calendar.count_unsettled:
@@ -357,7 +357,7 @@ def _count(
             text += f" ({'; '.join(skipped)})"
         trace.say(text)
         trace.cite(cite)
-        words = _open_words(calendar, end)
+        words = open_words(calendar, end)
         suffix = "" if words == "a court day" else f", {words}"
         trace.land(f"Court day {days} is {long_date(end)}{suffix}")
         return end
@@ -375,7 +375,7 @@ def _land_and_roll(trace: _Trace, day: date, what: str, *, forward: bool, cite: 
     calendar = trace.calendar
     reason = calendar.closed_reason(day)
     if reason is None:
-        trace.land(f"{what} is {long_date(day)}, {_open_words(calendar, day)}")
+        trace.land(f"{what} is {long_date(day)}, {open_words(calendar, day)}")
         return day
     target = calendar.roll_forward(day) if forward else calendar.roll_backward(day)
     skipped = _skipped(calendar, day, target)
@@ -528,7 +528,7 @@ def _california(request: PeriodRequest, reading: Reading, trace: _Trace) -> date
     if before:
         trace.cite("Code Civ. Proc. 12c(b)")
     if extension.court_days:
-        trace.land(f"{what} is {long_date(end)}, {_open_words(trace.calendar, end)}")
+        trace.land(f"{what} is {long_date(end)}, {open_words(trace.calendar, end)}")
         return end
     return _land_and_roll(trace, end, what, forward=forward_roll, cite=roll_cite)
 
@@ -576,7 +576,7 @@ def _new_york(request: PeriodRequest, reading: Reading, trace: _Trace) -> date:
     end = trace.calendar.add_court_days(base, sign * extension.days)
     trace.land(
         f"{extension.why}: one business day {word} {long_date(base)} is {long_date(end)}, "
-        f"{_open_words(trace.calendar, end)}"
+        f"{open_words(trace.calendar, end)}"
     )
     return end
 

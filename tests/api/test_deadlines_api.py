@@ -50,6 +50,32 @@ BAD_INPUT: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+def test_a_period_in_hours(api: TestClient, key_for: Any) -> None:
+    headers = key_for("secretary")
+    body = {
+        "jurisdiction": "US-FED",
+        "trigger": "2026-03-06T17:00:00-05:00",
+        "hours": 48,
+        "timezone": "America/New_York",
+    }
+    answer = api.post("/v1/deadlines/compute-hours", json=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["due"] == "2026-03-09T18:00:00-04:00" and result["due_weekday"] == "Monday"
+    assert "FRCP 6(a)(2)(C)" in result["citations"]
+    for change, field in (
+        ({"jurisdiction": "US-NY"}, "hours"),
+        ({"trigger": "2026-03-06T17:00:00"}, "trigger"),
+        ({"timezone": "Eastern"}, "timezone"),
+        ({"hours": 0}, "hours"),
+    ):
+        refused = api.post("/v1/deadlines/compute-hours", json={**body, **change}, headers=headers)
+        assert refused.status_code == 422 and refused.json()["field"] == field, (
+            change,
+            refused.text,
+        )
+
+
 def test_bad_input_is_422_naming_the_field(api: TestClient, key_for: Any) -> None:
     headers = key_for("secretary")
     for body, field in BAD_INPUT:

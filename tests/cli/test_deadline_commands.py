@@ -40,6 +40,26 @@ def test_deadline_json_has_due_steps_and_citations(run: Run) -> None:
     assert "Code Civ. Proc. 1005(b)" in body["citations"]
 
 
+def test_a_period_in_hours(run: Run) -> None:
+    args = ["deadline", "-j", "US-FED", "--trigger", "2026-03-06T17:00", "--hours", "48"]
+    answer = run(*args, "--tz", "America/New_York", "--json")
+    assert answer.exit_code == 0, answer.output
+    body = json.loads(answer.stdout)
+    assert body["trigger"] == "2026-03-06T17:00:00-05:00" and body["hours"] == 48
+    assert body["due"] == "2026-03-09T18:00:00-04:00"
+    readable = run(*args, "--tz", "America/New_York")
+    assert "Monday 9 March 2026 at 18:00 EDT" in readable.output
+    for extra, flag in (
+        (["--days", "3"], "--days"),
+        (["--before"], "--hours"),
+        (["--tz", "Eastern"], "--tz"),
+    ):
+        refused = run(*args, *extra)
+        assert refused.exit_code == 2 and flag in refused.output, (extra, refused.output)
+    date_only = run("deadline", "-j", "US-FED", "--trigger", "2026-03-06", "--hours", "24")
+    assert date_only.exit_code == 2 and "--trigger" in date_only.output
+
+
 def test_the_command_answers_every_hand_worked_case(run: Run) -> None:
     """The single-period command, as a user runs it, over the whole table of hand-worked cases
     (tests/scheduler/test_deadline_cases.py)."""
