@@ -42,7 +42,11 @@ class ComputeRequest(BaseModel):
     days: int = Field(description=f"The length of the period, 1 to {MAX_DAYS}.")
     court_days: bool = Field(default=False, description="Count court days, not calendar days.")
     before: bool = Field(default=False, description="Count back from the trigger (a hearing).")
-    service: str = Field(default="personal", description="personal, mail, electronic or overnight.")
+    service: str = Field(
+        default="personal",
+        description="personal, mail (within California, for California), mail-us (from or to "
+        "elsewhere in the United States), mail-abroad, electronic or overnight.",
+    )
     closures: list[date] = Field(
         default_factory=list,
         description="Days the court was closed (FRCP 6(a)(3), CCP 12b), treated as holidays.",

@@ -84,7 +84,9 @@ JurisdictionOpt = Annotated[
 ServiceOpt = Annotated[
     str,
     typer.Option(
-        "--service", help="How the paper was served: personal, mail, electronic or overnight."
+        "--service",
+        help="How the paper was served: personal, mail, electronic or overnight; for "
+        "California, mail-us (from or to elsewhere in the United States) or mail-abroad.",
     ),
 ]
 ClosedOpt = Annotated[

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from scheduler.courtdays import Jurisdiction
 from scheduler.rules.model import EventType, Rule
-from scheduler.rules.periods import Extension, ServiceMethod
+from scheduler.rules.periods import Extension, ServiceMethod, mail_from_afar
 
 J = Jurisdiction.US_CA
 
 # CCP 437c(a)(2): notice of a summary judgment motion grows by 5 days for mail within
-# California, and by 2 court days for fax, express mail, overnight delivery (and, by CCP 1010.6,
-# electronic service).
+# California (10 elsewhere in the United States, 20 outside it), and by 2 court days for fax,
+# express mail, overnight delivery (and, by CCP 1010.6, electronic service).
 MSJ_NOTICE_EXTENSIONS = {
     ServiceMethod.MAIL: Extension(
         5,
@@ -35,6 +35,7 @@ MSJ_NOTICE_EXTENSIONS = {
         "Code Civ. Proc. 1010.6(a)(3)(B)",
         "Served electronically: CCP 1010.6(a)(3)(B) lengthens the notice by 2 court days",
     ),
+    **mail_from_afar("437c(a)(2)", "lengthens the notice by"),
 }
 
 EVENTS = (

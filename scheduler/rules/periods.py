@@ -47,9 +47,17 @@ MAX_DAYS = 1000
 
 class ServiceMethod(enum.StrEnum):
     PERSONAL = "personal"
-    MAIL = "mail"
+    MAIL = "mail"  # within California, for California's rules
     ELECTRONIC = "electronic"
     OVERNIGHT = "overnight"
+    #: Mail sent from or to elsewhere in the United States, or outside it: California counts
+    #: more days for these (CCP 1013(a), 1005(b), 437c(a)(2)); federal courts add the same 3.
+    MAIL_US = "mail-us"
+    MAIL_ABROAD = "mail-abroad"
+
+    @property
+    def is_mail(self) -> bool:
+        return self in (ServiceMethod.MAIL, ServiceMethod.MAIL_US, ServiceMethod.MAIL_ABROAD)
 
     @classmethod
     def parse(cls, text: str, *, field: str = "service") -> ServiceMethod:
@@ -57,7 +65,8 @@ class ServiceMethod(enum.StrEnum):
             return cls(text.strip().lower())
         except ValueError:
             raise InvalidInput(
-                f"'{text}' is not a method of service; use personal, mail, electronic or overnight",
+                f"'{text}' is not a method of service; use personal, mail, mail-us, mail-abroad, "
+                "electronic or overnight",
                 field=field,
             ) from None
 
@@ -175,11 +184,32 @@ QUESTIONS: dict[tuple[str, Jurisdiction], str] = {
 # --- service extensions --------------------------------------------------------------------
 
 FED_6D = "FRCP 6(d)"
-FED_FORWARD: dict[ServiceMethod, Extension] = {
-    ServiceMethod.MAIL: Extension(
-        3, False, FED_6D, "Served by mail (Rule 5(b)(2)(C)): Rule 6(d) adds 3 days"
-    ),
-}
+FED_FORWARD: dict[ServiceMethod, Extension] = dict.fromkeys(
+    (ServiceMethod.MAIL, ServiceMethod.MAIL_US, ServiceMethod.MAIL_ABROAD),
+    Extension(3, False, FED_6D, "Served by mail (Rule 5(b)(2)(C)): Rule 6(d) adds 3 days"),
+)
+
+
+def mail_from_afar(section: str, verb: str) -> dict[ServiceMethod, Extension]:
+    """California's longer mail extensions: 10 days within the United States, 20 outside."""
+    return {
+        ServiceMethod.MAIL_US: Extension(
+            10,
+            False,
+            f"Code Civ. Proc. {section}",
+            f"Served by mail from or to elsewhere in the United States: CCP {section} {verb} "
+            "10 calendar days",
+        ),
+        ServiceMethod.MAIL_ABROAD: Extension(
+            20,
+            False,
+            f"Code Civ. Proc. {section}",
+            f"Served by mail from or to outside the United States: CCP {section} {verb} "
+            "20 calendar days",
+        ),
+    }
+
+
 CA_FORWARD: dict[ServiceMethod, Extension] = {
     ServiceMethod.MAIL: Extension(
         5,
@@ -199,6 +229,7 @@ CA_FORWARD: dict[ServiceMethod, Extension] = {
         "Code Civ. Proc. 1010.6(a)(3)(B)",
         "Served electronically: CCP 1010.6(a)(3)(B) adds 2 court days",
     ),
+    **mail_from_afar("1013(a)", "adds"),
 }
 # Notice before a hearing (CCP 1005(b)); electronic service from CCP 1010.6.
 CA_BACKWARD: dict[ServiceMethod, Extension] = {
@@ -220,6 +251,7 @@ CA_BACKWARD: dict[ServiceMethod, Extension] = {
         "Code Civ. Proc. 1010.6(a)(3)(B)",
         "Served electronically: CCP 1010.6(a)(3)(B) lengthens the notice by 2 court days",
     ),
+    **mail_from_afar("1005(b)", "lengthens the notice by"),
 }
 NY_EXTENSIONS: dict[ServiceMethod, Extension] = {
     ServiceMethod.MAIL: Extension(
@@ -250,6 +282,8 @@ SERVICE_WORDS = {
     ServiceMethod.MAIL: "service by mail",
     ServiceMethod.ELECTRONIC: "electronic service",
     ServiceMethod.OVERNIGHT: "overnight delivery",
+    ServiceMethod.MAIL_US: "service by mail from elsewhere in the United States",
+    ServiceMethod.MAIL_ABROAD: "service by mail from outside the United States",
 }
 
 ROLL_CITES = {
@@ -601,7 +635,9 @@ def _relevant_flags(request: PeriodRequest) -> list[str]:
     if request.before and not request.roll_toward_event and j is not Jurisdiction.US_FED:
         flags.append("backward_roll_forward")
     if j is Jurisdiction.US_FED and served_with and request.extensions is None:
-        if request.before and request.service in (ServiceMethod.MAIL, ServiceMethod.OVERNIGHT):
+        if request.before and (
+            request.service.is_mail or request.service is ServiceMethod.OVERNIGHT
+        ):
             flags.append("backward_service_days")
         if request.service is ServiceMethod.OVERNIGHT:
             flags.append("overnight_consented")
@@ -628,6 +664,15 @@ def _run(request: PeriodRequest, reading: Reading, base: CourtCalendar) -> tuple
 def validate(request: PeriodRequest) -> None:
     """Refuse what cannot be a period, naming the field."""
     check_in_range(request.trigger, field="trigger")
+    if request.jurisdiction is Jurisdiction.US_NY and request.service in (
+        ServiceMethod.MAIL_US,
+        ServiceMethod.MAIL_ABROAD,
+    ):
+        raise InvalidInput(
+            "for New York use service 'mail' (CPLR 2103(b)(2), 5 days); mail from outside the "
+            "state is not counted separately here",
+            field="service",
+        )
     if request.days < 1:
         raise InvalidInput("a period must be at least 1 day", field="days")
     if request.days > MAX_DAYS:
@@ -683,7 +728,8 @@ def compute(request: PeriodRequest, calendar: CourtCalendar | None = None) -> Co
     ):
         notes.append(
             "Mail is taken to be sent and received within California; from elsewhere in the "
-            "United States CCP 1013(a) adds 10 days, and from outside it 20."
+            "United States CCP 1013(a) adds 10 days, and from outside it 20 (service mail-us, "
+            "mail-abroad)."
         )
     return Computation(
         due=due,

@@ -18,11 +18,13 @@ from scheduler.courtdays import Jurisdiction
 from scheduler.rules import PeriodRequest, ServiceMethod, compute
 
 FED, CA, NY = Jurisdiction.US_FED, Jurisdiction.US_CA, Jurisdiction.US_NY
-P, M, E, ON = (
+P, M, E, ON, MU, MA = (
     ServiceMethod.PERSONAL,
     ServiceMethod.MAIL,
     ServiceMethod.ELECTRONIC,
     ServiceMethod.OVERNIGHT,
+    ServiceMethod.MAIL_US,
+    ServiceMethod.MAIL_ABROAD,
 )
 D = date.fromisoformat
 
@@ -204,6 +206,15 @@ CASES: list[tuple[Jurisdiction, str, int, bool, bool, ServiceMethod, str, str]] 
      "May 11 + 14 = Mon May 25, Memorial Day: Tue May 26."),
     (NY, "2026-03-19", 8, False, True, P, "2026-03-11",
      "8 days before Thu Mar 19 (CPLR 2214(b)) is Wed Mar 11, a business day."),
+    (CA, "2026-03-02", 10, False, False, MU, "2026-03-23",
+     "10 days after Mon Mar 2 is Thu Mar 12; mail from elsewhere in the US adds 10 calendar days "
+     "(CCP 1013(a)): Sun Mar 22, not a court day, so CCP 12a extends it to Mon Mar 23."),
+    (CA, "2026-03-02", 10, False, False, MA, "2026-04-01",
+     "10 days after Mon Mar 2 is Thu Mar 12; mail from outside the US adds 20 calendar days "
+     "(CCP 1013(a)): Wed Apr 1, a court day (Cesar Chavez Day was the day before)."),
+    (FED, "2026-03-02", 14, False, False, MA, "2026-03-19",
+     "14 days after Mon Mar 2 is Mon Mar 16, a court day; mail adds 3 days under FRCP 6(d) "
+     "wherever it was sent from: Thu Mar 19."),
 ]
 # fmt: on
 
@@ -213,7 +224,7 @@ def test_the_table_is_large_and_covers_each_jurisdiction() -> None:
     per = {j: sum(1 for c in CASES if c[0] is j) for j in (FED, CA, NY)}
     assert min(per.values()) >= 15, per
     assert any(c[4] for c in CASES) and any(c[3] for c in CASES)
-    assert {c[5] for c in CASES} == {P, M, E, ON}
+    assert {c[5] for c in CASES} == set(ServiceMethod)
 
 
 @pytest.mark.parametrize(
