@@ -191,6 +191,11 @@ class Firm:
     # Minimum notice for a client booking, counted in business hours.
     min_notice_business_hours: int = 4
 
+    @property
+    def domain(self) -> str:
+        """The firm's own domain (from its e-mail), for the UIDs of what it organizes."""
+        return self.email.rpartition("@")[2] or "legal-secretary.invalid"
+
 
 @dataclass(frozen=True, slots=True)
 class Attorney:

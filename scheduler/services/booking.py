@@ -89,7 +89,7 @@ from scheduler.intervals import Interval
 from scheduler.ports import UnitOfWork
 from scheduler.services import idempotency
 from scheduler.services.access import Actor, can_see_matter, record, require_matter
-from scheduler.services.notifications import MESSAGE_DOMAIN, appointment_changed
+from scheduler.services.notifications import appointment_changed
 
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 12 * 60
@@ -1004,7 +1004,7 @@ def book(
     assert plan.client_id is not None and plan.matter is not None
     appointment = Appointment(
         id="apt-" + uuid.uuid4().hex[:24],
-        uid=f"{uuid.uuid4()}@{MESSAGE_DOMAIN}",
+        uid=f"{uuid.uuid4()}@{plan.firm.domain}",
         client_id=plan.client_id,
         matter_id=plan.matter.id,
         attorney_ids=slot.attorneys,

@@ -697,10 +697,6 @@ def _day_floor(now: datetime) -> datetime:
     return datetime.combine(moment.date(), time(0), tzinfo=UTC)
 
 
-def _firm_domain(firm: Firm) -> str:
-    return firm.email.rpartition("@")[2] or "legal-secretary.invalid"
-
-
 def _stamp(appointment: Appointment) -> datetime:
     return appointment.updated_at or appointment.created_at or UNREVISED_STAMP
 
@@ -879,7 +875,7 @@ def _matter_feed(uow: UnitOfWork, d: _Directory, matter_id: str, now: datetime) 
 def _deadline_events(
     uow: UnitOfWork, d: _Directory, deadlines: Iterable[Deadline], *, recipient: str | None
 ) -> list[FeedEvent]:
-    domain = _firm_domain(d.firm)
+    domain = d.firm.domain
     events: list[FeedEvent] = []
     for deadline in deadlines:
         if deadline.status.lower() in CLOSED_DEADLINE_STATUSES:

@@ -64,6 +64,7 @@ def test_book_read_reschedule_cancel(api: TestClient, key_for, demo_store: Store
     assert created.status_code == 201, created.text
     booking = created.json()
     assert booking["start"] == slots[0]["start"] and booking["sequence"] == 0
+    assert booking["uid"].endswith("@hargrove-vance.example")  # the organizing firm's domain
     assert api.get(f"/v1/bookings/{booking['id']}", headers=staff).json() == booking
     assert booking["id"] in {b["id"] for b in api.get("/v1/bookings", headers=staff).json()["data"]}
     assert slots[0]["start"] not in {
