@@ -52,7 +52,22 @@ def problems(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.integers(0, 4)) == 0:
             attorney["screened_matters"] = ["mat-1"]
         attorneys.append(attorney)
-    rooms = [{"id": f"r{i}"} for i in range(draw(st.integers(0, 2)))]
+    rooms: list[dict[str, Any]] = [{"id": f"r{i}"} for i in range(draw(st.integers(0, 2)))]
+    for room in rooms:  # sometimes closed for a while, off the grid too
+        room["busy"] = [
+            {"start": at(d, f"{h:02d}:{m:02d}"), "end": at(d, f"{h + n:02d}:{m:02d}")}
+            for d, h, m, n in draw(
+                st.lists(
+                    st.tuples(
+                        st.integers(0, days - 1),
+                        st.integers(6, 16),
+                        st.sampled_from([0, 20, 30]),
+                        st.integers(1, 4),
+                    ),
+                    max_size=2,
+                )
+            )
+        ]
     meetings = []
     n_meet = draw(st.integers(1, 8))
     for i in range(n_meet):
