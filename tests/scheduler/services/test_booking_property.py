@@ -4,7 +4,8 @@ offer is always refused (with alternatives that are themselves offered).
 Each example builds a fresh corner of the firm (its own attorneys, client and matter) in zones
 chosen for their pathologies, around DST changes, with working hours, buffers, busy blocks at odd
 minutes, time off, existing meetings, holds of another client, closed days, daily limits, rooms
-and deadlines; then asks the slot list, tries a time it did not offer, and books one it did.
+(and their closures) and deadlines; then asks the slot list, tries a time it did not offer, and
+books one it did.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from scheduler.domain import (
     Matter,
     Role,
     Room,
+    RoomClosure,
     TimeOff,
     WeeklyHours,
 )
@@ -141,6 +143,9 @@ def test_offered_slots_book_and_unoffered_times_are_refused(
             )
             for k, (s, length) in enumerate(data.draw(stretches, label="time off")[:1]):
                 uow.time_off.add(TimeOff(f"p{n}-off-{a.id}-{k}", a.id, at(s), at(s + length)))
+        for k, (s, length) in enumerate(data.draw(stretches, label="room closures")[:2]):
+            room_id = ("room-p1", "room-p2")[k]
+            uow.room_closures.add(RoomClosure(f"p{n}-rc-{k}", room_id, at(s), at(s + length)))
         if data.draw(st.booleans(), label="closed day"):
             day = week + timedelta(days=data.draw(st.integers(0, 2), label="which"))
             if not uow.closed_days.list(start=day, end=day):
