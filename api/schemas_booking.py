@@ -130,7 +130,7 @@ class BookingOut(BaseModel):
         json_schema_extra={
             "example": {
                 "id": "apt-3f2a9c0d41b84e6f8a0c1d2e",
-                "uid": "6f1c2e9a-8d4b-4c1e-9f3a-2b7d5e8c1a4f@legal-secretary.invalid",
+                "uid": "6f1c2e9a-8d4b-4c1e-9f3a-2b7d5e8c1a4f@hargrove-vance.example",
                 "sequence": 0,
                 "status": "confirmed",
                 "client": "cli-001",
