@@ -31,6 +31,7 @@ from scheduler.domain import (
 from scheduler.ports import UnitOfWork
 from scheduler.reminders import DEFAULT_QUIET_HOURS, plan_reminders
 
+#: The Message-ID domain when no firm is recorded yet (otherwise: the firm's own domain).
 MESSAGE_DOMAIN = "legal-secretary.invalid"
 
 
@@ -57,10 +58,19 @@ def recipients(appointment: Appointment) -> list[str]:
     return [f"client:{appointment.client_id}"] + [f"attorney:{a}" for a in appointment.attorney_ids]
 
 
-def message_id(kind: MessageKind, subject_id: str, version: int | str, recipient: str) -> str:
-    """A stable Message-ID: a resend after a crash carries the same one, so mail systems dedupe."""
+def message_id(
+    kind: MessageKind, subject_id: str, version: int | str, recipient: str, domain: str
+) -> str:
+    """A stable Message-ID: a resend after a crash carries the same one, so mail systems dedupe.
+    Its domain is the firm's, as mail systems expect of the sender's messages."""
     digest = hashlib.sha256(f"{kind}:{subject_id}:{version}:{recipient}".encode()).hexdigest()[:24]
-    return f"<{digest}@{MESSAGE_DOMAIN}>"
+    return f"<{digest}@{domain}>"
+
+
+def sender_domain(uow: UnitOfWork) -> str:
+    """The domain of the firm's messages (its e-mail's), read once per unit of work."""
+    firm = uow.firm.find()
+    return firm.domain if firm is not None else MESSAGE_DOMAIN
 
 
 def queue(
@@ -88,6 +98,7 @@ def queue(
             payload=payload,
             due_at=due_at,
             now=now,
+            domain=sender_domain(uow),
         )
     )
 
@@ -101,6 +112,7 @@ def message(
     payload: dict[str, Any],
     due_at: datetime,
     now: datetime,
+    domain: str,
 ) -> OutboxMessage:
     """The outbox message :func:`queue` writes (its id and dedupe key follow from the rest)."""
     dedupe_key = f"{kind.value}:{subject_id}:{version}:{recipient}"
@@ -112,7 +124,7 @@ def message(
         subject_id=subject_id,
         payload=payload,
         due_at=due_at,
-        message_id=message_id(kind, subject_id, version, recipient),
+        message_id=message_id(kind, subject_id, version, recipient, domain),
         created_at=now,
     )
 
@@ -128,6 +140,7 @@ def appointment_changed(
     - cancelled appointment: a cancellation (CANCEL) to everyone.
     """
     snapshot = appointment_snapshot(after)
+    domain = sender_domain(uow)
     if after.status is AppointmentStatus.CANCELLED:
         targets = [(r, MessageKind.CANCELLATION) for r in recipients(after)]
     elif before is None:
@@ -146,6 +159,7 @@ def appointment_changed(
             payload=snapshot,
             due_at=now,
             now=now,
+            domain=domain,
         )
         for recipient, kind in targets
     ]
@@ -184,6 +198,7 @@ def _new_reminders(
             payload={**appointment_snapshot(appointment), "offset_minutes": planned.offset_minutes},
             due_at=planned.send_at,
             now=now,
+            domain=firm.domain if firm is not None else MESSAGE_DOMAIN,
         )
         for planned in plan_reminders(
             appointment.starts_at, offsets, client.timezone, now, quiet=DEFAULT_QUIET_HOURS

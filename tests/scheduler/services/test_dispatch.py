@@ -64,7 +64,7 @@ def test_invitations_arrive_once_and_parse(store: Store, booked) -> None:  # typ
     ]
     for mail in inbox.messages:
         assert mail["Subject"].startswith("Your meeting with Test LLP on Monday, December 7, 2026")
-        assert mail["Message-ID"].endswith("@legal-secretary.invalid>")
+        assert mail["Message-ID"].endswith("@test.example>")  # the firm's own domain
         assert "Matter mat-a" not in mail.as_string()
         event = calendar_event(mail, "REQUEST")
         assert str(event["UID"]) == booked.uid and int(event["SEQUENCE"]) == 0
