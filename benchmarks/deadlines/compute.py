@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scheduler.courtdays import Jurisdiction
 from scheduler.demo import build_demo_firm
-from scheduler.rules import EVENTS, PeriodRequest, ServiceMethod, chain, compute
+from scheduler.rules import EVENTS, PeriodRequest, chain, compute, services_for
 from scheduler.services import docket
 from scheduler.services.access import operator
 from scheduler.services.firm import seed_demo_firm
@@ -37,13 +37,14 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 def random_request(rng: random.Random) -> PeriodRequest:
     start = date(2025, 1, 1) + timedelta(days=rng.randrange(365 * 9))
+    jurisdiction = rng.choice(list(Jurisdiction))
     return PeriodRequest(
-        jurisdiction=rng.choice(list(Jurisdiction)),
+        jurisdiction=jurisdiction,
         trigger=start,
         days=rng.choice((3, 5, 7, 9, 10, 14, 16, 20, 21, 28, 30, 60, 90, 120, 180)),
         court_days=rng.random() < 0.3,
         before=rng.random() < 0.3,
-        service=rng.choice(list(ServiceMethod)),
+        service=rng.choice(services_for(jurisdiction)),
     )
 
 
@@ -68,7 +69,7 @@ def main() -> None:
         event = rng.choice(EVENTS)
         on = date(2025, 6, 1) + timedelta(days=rng.randrange(365 * 8))
         t0 = time.perf_counter()
-        chain(event.jurisdiction, event.id, on, rng.choice(list(ServiceMethod)))
+        chain(event.jurisdiction, event.id, on, rng.choice(services_for(event.jurisdiction)))
         chains.append(time.perf_counter() - t0)
 
     # Recording a trigger on a demo matter: compute, store deadlines, queue ticklers, commit.

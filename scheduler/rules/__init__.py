@@ -26,6 +26,7 @@ from scheduler.rules.periods import (
     PeriodRequest,
     ServiceMethod,
     compute,
+    services_for,
 )
 
 EVENTS: tuple[EventType, ...] = federal.EVENTS + california.EVENTS + new_york.EVENTS
@@ -196,4 +197,5 @@ __all__ = [
     "get_rule",
     "request_for",
     "rules",
+    "services_for",
 ]

@@ -661,13 +661,20 @@ def _run(request: PeriodRequest, reading: Reading, base: CourtCalendar) -> tuple
     return due, trace
 
 
+def services_for(jurisdiction: Jurisdiction) -> tuple[ServiceMethod, ...]:
+    """The methods of service a jurisdiction's periods are computed for: New York's mail is
+    "mail" wherever it comes from (the other two are California's distinctions)."""
+    if jurisdiction is Jurisdiction.US_NY:
+        return tuple(
+            m for m in ServiceMethod if m not in (ServiceMethod.MAIL_US, ServiceMethod.MAIL_ABROAD)
+        )
+    return tuple(ServiceMethod)
+
+
 def validate(request: PeriodRequest) -> None:
     """Refuse what cannot be a period, naming the field."""
     check_in_range(request.trigger, field="trigger")
-    if request.jurisdiction is Jurisdiction.US_NY and request.service in (
-        ServiceMethod.MAIL_US,
-        ServiceMethod.MAIL_ABROAD,
-    ):
+    if request.service not in services_for(request.jurisdiction):
         raise InvalidInput(
             "for New York use service 'mail' (CPLR 2103(b)(2), 5 days); mail from outside the "
             "state is not counted separately here",

@@ -18,7 +18,7 @@ from scheduler.courtdays import (
     parse_date,
 )
 from scheduler.errors import InvalidInput
-from scheduler.rules import PeriodRequest, ServiceMethod, compute
+from scheduler.rules import PeriodRequest, ServiceMethod, compute, services_for
 
 D = date.fromisoformat
 FED, CA, NY = Jurisdiction.US_FED, Jurisdiction.US_CA, Jurisdiction.US_NY
@@ -170,8 +170,6 @@ def test_unknown_jurisdiction_is_refused() -> None:
 days_in_range = st.dates(min_value=date(2024, 7, 1), max_value=date(2034, 10, 31))
 jurisdictions = st.sampled_from(list(Jurisdiction))
 services = st.sampled_from(list(ServiceMethod))
-# New York mail is "mail" wherever it comes from (the engine refuses the other two there).
-NOT_IN_NEW_YORK = (ServiceMethod.MAIL_US, ServiceMethod.MAIL_ABROAD)
 
 
 @settings(max_examples=300, deadline=None)
@@ -194,7 +192,7 @@ def test_a_computed_deadline_is_a_court_day(
     """Always a court day; where it is a day the courts close only under an unsettled reading
     (a federal or New York observed day), the answer says so and its alternative is a court
     day."""
-    assume(not (jurisdiction is Jurisdiction.US_NY and service in NOT_IN_NEW_YORK))
+    assume(service in services_for(jurisdiction))
     calendar = calendar_for(jurisdiction)
     result = compute(PeriodRequest(jurisdiction, trigger, days, court_days, before, service))
     assert result.due.weekday() < 5
@@ -234,7 +232,7 @@ def test_court_day_addition_is_monotonic(
 def test_a_longer_period_is_never_due_earlier(
     jurisdiction: Jurisdiction, trigger: date, days: int, service: ServiceMethod
 ) -> None:
-    assume(not (jurisdiction is Jurisdiction.US_NY and service in NOT_IN_NEW_YORK))
+    assume(service in services_for(jurisdiction))
     shorter = compute(PeriodRequest(jurisdiction, trigger, days, service=service)).due
     longer = compute(PeriodRequest(jurisdiction, trigger, days + 1, service=service)).due
     assert shorter <= longer
