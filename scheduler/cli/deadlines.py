@@ -28,6 +28,7 @@ from scheduler.rules import (
     get_event,
     rules,
 )
+from scheduler.rules.hours import HourComputation, HourRequest, compute_hours
 from scheduler.services import docket
 from scheduler.services.access import operator
 from scheduler.store import open_store
@@ -66,11 +67,15 @@ def _closures(values: list[str] | None) -> tuple[tuple[date, str], ...]:
     )
 
 
-def _print_computation(title: str, computation: Computation) -> None:
-    console.print(
-        f"[bold]{title}[/]: {long_date(computation.due)} ({computation.due.isoformat()})",
-        highlight=False,
+def _print_computation(title: str, computation: Computation | HourComputation) -> None:
+    """The answer, its numbered steps, notes and citations (a period in hours names its time)."""
+    due = computation.due
+    when = (
+        f"{long_date(due.date())} at {due:%H:%M} {due.tzname()}"
+        if isinstance(due, datetime)
+        else long_date(due)
     )
+    console.print(f"[bold]{title}[/]: {when} ({due.isoformat()})", highlight=False)
     for number, step in enumerate(computation.steps, 1):
         console.print(f"  {number}. {step}", highlight=False, markup=False)
     for note in computation.notes:
@@ -183,7 +188,6 @@ def _deadline_in_hours(
     closed: list[str] | None,
     as_json: bool,
 ) -> None:
-    from scheduler.rules.hours import HourRequest, compute_hours
     from scheduler.settings import Settings
 
     with _flags():
@@ -215,17 +219,7 @@ def _deadline_in_hours(
             }
         )
         return
-    due = computation.due
-    console.print(
-        f"[bold]Deadline[/]: {long_date(due.date())} at {due:%H:%M} {due.tzname()} "
-        f"({due.isoformat()})",
-        highlight=False,
-    )
-    for number, step in enumerate(computation.steps, 1):
-        console.print(f"  {number}. {step}", highlight=False, markup=False)
-    for note in computation.notes:
-        console.print(f"  Note: {note}", highlight=False, markup=False)
-    console.print(f"  Citations: {'; '.join(computation.citations)}", highlight=False, markup=False)
+    _print_computation("Deadline", computation)
 
 
 @app.command("deadlines")
